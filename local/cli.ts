@@ -1,0 +1,99 @@
+import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { loadConfig, type LocalConfig } from './config/index.ts';
+import { bootstrapPlatform } from './postgres/bootstrap.ts';
+import { generateTypes, migrateUp, resetDatabase } from './postgres/migrate.ts';
+import { startPostgres } from './postgres/server.ts';
+import { createLogger } from './shared/logger.ts';
+import { startStack, type StackStatus } from './stack.ts';
+
+const USAGE = `usage: tsx local/cli.ts <command> [--quiet]
+  start      start Marquee Local (Postgres, auth, rest, functions, mail) and print its status
+  db-reset   rebuild the database from supabase/migrations and supabase/seed.sql
+  gen-types  write sdk/src/database.types.ts with \`supabase gen types typescript\``;
+
+const [command, ...flags] = process.argv.slice(2);
+const quiet = flags.includes('--quiet');
+
+switch (command) {
+  case 'start':
+    await start();
+    break;
+  case 'db-reset':
+    await withDatabase(async (config) => {
+      await resetDatabase(config);
+      console.log('Finished supabase db reset.');
+    });
+    break;
+  case 'gen-types':
+    await withDatabase(async (config) => {
+      const target = path.join(config.projectRoot, 'sdk', 'src', 'database.types.ts');
+      await writeFile(target, await generateTypes(config));
+      console.log(`Wrote ${path.relative(process.cwd(), target)}`);
+    });
+    break;
+  default:
+    console.error(USAGE);
+    process.exit(command ? 2 : 0);
+}
+
+async function start(): Promise<void> {
+  const stack = await startStack({ quiet, reset: flags.includes('--reset') });
+  console.log(`Marquee Local ready in ${(stack.startupMs / 1000).toFixed(1)}s.\n\n${formatStatus(stack.status)}`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Marquee Local…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Runs `work` against the database: the running stack's if one is up, else a Postgres started for it. */
+async function withDatabase(work: (config: LocalConfig) => Promise<void>): Promise<void> {
+  const config = loadConfig({ quiet: true });
+  if (await isListening(config.host, config.ports.db)) {
+    await work(config);
+    return;
+  }
+  const postgres = await startPostgres(config, createLogger({ quiet: true }));
+  try {
+    await bootstrapPlatform(config);
+    if (postgres.created) await resetDatabase(config);
+    else await migrateUp(config);
+    await work(config);
+  } finally {
+    await postgres.stop();
+  }
+}
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The same names and layout as `supabase status`. */
+function formatStatus(status: StackStatus): string {
+  const rows: Array<[string, string]> = [
+    ['API URL', status.apiUrl],
+    ['REST URL', status.restUrl],
+    ['Functions URL', status.functionsUrl],
+    ['DB URL', status.dbUrl],
+    ['Mailpit URL', status.mailpitUrl],
+    ['SMTP port', String(status.smtpPort)],
+    ['Publishable key', status.publishableKey],
+    ['Secret key', status.secretKey],
+    ['JWT secret', status.jwtSecret],
+    ['anon key', status.anonKey],
+    ['service_role key', status.serviceRoleKey],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `${name.padStart(width)}: ${value}`).join('\n');
+}

@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { LocalConfig } from '../config/index.ts';
+import type { Service } from '../shared/context.ts';
+import type { Logger } from '../shared/logger.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { apiKey, bearerFromKeys } from './middleware/api-key.ts';
+import { bodyLimit } from './middleware/body-limit.ts';
+import { REQUEST_ID_HEADER, requestId } from './middleware/request-id.ts';
+
+export interface GatewayServices {
+  auth: Service;
+  rest: Service;
+  functions: Service;
+}
+
+/** Auth routes Supabase's gateway leaves open: links in emails, OAuth redirects, public keys. */
+const OPEN_AUTH_PATHS = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json'];
+
+/** The API gateway on 54321: CORS, request ids, access logs, apikey checks, then each service. */
+export function createGateway(config: LocalConfig, log: Logger, services: GatewayServices, maxBodyBytes: number) {
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  app.use(requestId());
+  if (!config.quiet) app.use(accessLog(log));
+  app.use(
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      exposeHeaders: [
+        'Content-Range', 'Content-Profile', 'Content-Location', 'Location', 'Preference-Applied', 'Range-Unit',
+        'X-Total-Count', 'Link', 'X-Supabase-Api-Version', REQUEST_ID_HEADER,
+      ],
+      maxAge: 3600,
+    }),
+  );
+  app.use(bodyLimit(maxBodyBytes));
+
+  const requireKey = apiKey(config);
+  app.use('/auth/v1/*', async (c, next) =>
+    OPEN_AUTH_PATHS.some((p) => c.req.path.startsWith(p)) ? next() : requireKey(c, next),
+  );
+  app.use('/rest/v1/*', requireKey);
+  app.use('/rest/v1', requireKey);
+  app.use('/functions/v1/*', bearerFromKeys(config));
+
+  app.route('/auth/v1', services.auth.app);
+  app.route('/rest/v1', services.rest.app);
+  app.route('/functions/v1', services.functions.app);
+
+  app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
+  app.onError((error, c) => {
+    log.error('unhandled gateway error', { request_id: c.get('requestId'), error: error.message, stack: error.stack });
+    return c.json({ message: 'An unexpected error occurred' }, 500);
+  });
+  return app;
+}

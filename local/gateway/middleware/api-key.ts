@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono';
+import type { LocalConfig } from '../../config/index.ts';
+
+/** Each accepted API key (legacy JWT or new sb_ form) and the role JWT it stands for. */
+function roleJwtByKey(config: LocalConfig): Map<string, string> {
+  return new Map([
+    [config.anonKey, config.anonKey],
+    [config.publishableKey, config.anonKey],
+    [config.serviceRoleKey, config.serviceRoleKey],
+    [config.secretKey, config.serviceRoleKey],
+  ]);
+}
+
+/**
+ * Checks the `apikey` header (or query parameter) as the Supabase gateway's key-auth does: only
+ * the project's anon and service_role keys are accepted. The services behind only ever see JWTs:
+ * an sb_ key sent as bearer becomes its role JWT, and a request without `Authorization` gets the
+ * JWT of its apikey.
+ */
+export function apiKey(config: LocalConfig): MiddlewareHandler {
+  const keys = roleJwtByKey(config);
+  return async (c, next) => {
+    const key = c.req.header('apikey') ?? c.req.query('apikey');
+    if (!key) return c.json({ message: 'No API key found in request' }, 401);
+    const roleJwt = keys.get(key);
+    if (!roleJwt) return c.json({ message: 'Invalid authentication credentials' }, 401);
+    normaliseBearer(c.req.raw.headers, keys, roleJwt);
+    await next();
+  };
+}
+
+/** Functions need no apikey (verify_jwt decides), but sb_ keys still become role JWTs. */
+export function bearerFromKeys(config: LocalConfig): MiddlewareHandler {
+  const keys = roleJwtByKey(config);
+  return async (c, next) => {
+    const key = c.req.header('apikey');
+    normaliseBearer(c.req.raw.headers, keys, key ? keys.get(key) : undefined);
+    await next();
+  };
+}
+
+function normaliseBearer(headers: Headers, keys: Map<string, string>, fallback: string | undefined): void {
+  const authorization = headers.get('authorization');
+  const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1] : undefined;
+  const mapped = bearer?.startsWith('sb_') ? keys.get(bearer) : undefined;
+  if (mapped) headers.set('authorization', `Bearer ${mapped}`);
+  else if (!authorization && fallback) headers.set('authorization', `Bearer ${fallback}`);
+}

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { dbUrl, type LocalConfig } from '../config/index.ts';
+import { SUPERUSER } from './server.ts';
+
+const LOGIN_ROLES = ['postgres', 'authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_replication_admin', 'supabase_read_only_user', 'pgbouncer'];
+
+const BOOTSTRAP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bootstrap');
+
+/**
+ * Applies the platform bootstrap (bootstrap/*.sql, in name order): what the Supabase image and the
+ * Auth, Storage and Realtime services create before user migrations. Every file is idempotent, so
+ * it runs on each start and an upgraded bootstrap reaches existing data directories.
+ */
+export async function bootstrapPlatform(config: LocalConfig): Promise<void> {
+  const client = new pg.Client({ connectionString: dbUrl(config, SUPERUSER) });
+  await client.connect();
+  try {
+    for (const file of readdirSync(BOOTSTRAP_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+      const sql = readFileSync(path.join(BOOTSTRAP_DIR, file), 'utf8');
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw new Error(`platform bootstrap ${file} failed: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    // Every login role shares the stack's database password, as in the CLI stack.
+    for (const role of LOGIN_ROLES) {
+      await client.query(`alter role ${client.escapeIdentifier(role)} with password ${client.escapeLiteral(config.dbPassword)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,19 @@
+import type { Hono } from 'hono';
+import type { LocalConfig } from '../config/index.ts';
+import type { JwtKeys } from './jwt.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './mailer.ts';
+
+/** What every Marquee Local service is built from. */
+export interface ServiceContext {
+  config: LocalConfig;
+  jwt: JwtKeys;
+  log: Logger;
+  mailer: Mailer;
+}
+
+/** A service: a Hono sub-app the gateway mounts under its prefix, and how to release its resources. */
+export interface Service {
+  app: Hono;
+  close(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+-- Demo data loaded by npm start and supabase db reset.
