@@ -1,1 +1,25 @@
--- Demo data loaded by npm start and supabase db reset.
+-- Demo data that `npm start` (on a new database), `npm run db:reset` and `supabase db reset` load.
+-- Users are stored exactly as Supabase Auth stores them, so they sign in with their passwords:
+--   alice@marquee.test / marquee-demo-1   bob@marquee.test / marquee-demo-2   admin@marquee.test / marquee-demo-admin
+-- Posts and a live party join this file with the issues that create their tables.
+
+insert into auth.users (
+  instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+  confirmation_token, recovery_token, email_change_token_new, email_change
+)
+select
+  '00000000-0000-0000-0000-000000000000', demo.id, 'authenticated', 'authenticated', demo.email,
+  extensions.crypt(demo.password, extensions.gen_salt('bf')), now(),
+  '{"provider": "email", "providers": ["email"]}', jsonb_build_object('username', demo.username),
+  now(), now(), '', '', '', ''
+from (values
+  ('a11ce000-0000-4000-8000-000000000001'::uuid, 'alice@marquee.test', 'marquee-demo-1', 'alice'),
+  ('b0b00000-0000-4000-8000-000000000002'::uuid, 'bob@marquee.test', 'marquee-demo-2', 'bob'),
+  ('ad000000-0000-4000-8000-000000000003'::uuid, 'admin@marquee.test', 'marquee-demo-admin', 'admin')
+) as demo(id, email, password, username);
+
+insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true), 'email', now(), now(), now()
+from auth.users u
+where u.email like '%@marquee.test';

@@ -1,0 +1,78 @@
+import { createClient } from '@supabase/supabase-js';
+import { describe, expect, it } from 'vitest';
+import { stackEnv } from '../helpers/env.ts';
+
+/** The API gateway as the CLI stack's Kong behaves: key-auth, CORS, request ids, unknown routes. */
+const env = stackEnv();
+
+describe('apikey', () => {
+  it('a request without an apikey gets 401 and the gateway message', async () => {
+    const res = await fetch(`${env.url}/rest/v1/`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'No API key found in request' });
+  });
+
+  it('supabase-js with a wrong key gets 401 and nothing runs', async () => {
+    const client = createClient(env.url, 'not-a-key', { auth: { persistSession: false } });
+    const { error, status } = await client.from('anything').select();
+    expect(status).toBe(401);
+    expect(error?.message).toBe('Invalid authentication credentials');
+  });
+
+  it.each([
+    ['anon key', () => env.anonKey],
+    ['publishable key', () => env.publishableKey],
+    ['service_role key', () => env.serviceRoleKey],
+    ['secret key', () => env.secretKey],
+  ])('the %s opens auth', async (_name, key) => {
+    const res = await fetch(`${env.url}/auth/v1/health`, { headers: { apikey: key() } });
+    expect(res.status).toBe(200);
+  });
+
+  it('auth routes Supabase leaves open need no key', async () => {
+    const res = await fetch(`${env.url}/auth/v1/.well-known/jwks.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toHaveProperty('keys');
+  });
+});
+
+describe('cors and request ids', () => {
+  it('answers a browser preflight for any origin', async () => {
+    const res = await fetch(`${env.url}/rest/v1/items`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey, authorization, content-type, prefer',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('prefer');
+  });
+
+  it('gives every response a request id, keeping the caller’s', async () => {
+    const res = await fetch(`${env.url}/auth/v1/health`, { headers: { apikey: env.anonKey, 'x-request-id': 'trace-42' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-42');
+  });
+});
+
+describe('limits and unknown routes', () => {
+  it('refuses an oversized body with 413 and keeps serving', async () => {
+    const res = await fetch(`${env.url}/rest/v1/anything`, {
+      method: 'POST',
+      headers: { apikey: env.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ blob: 'x'.repeat(6 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    const health = await fetch(`${env.url}/auth/v1/health`, { headers: { apikey: env.anonKey } });
+    expect(health.status).toBe(200);
+  });
+
+  it('an unknown route gets 404', async () => {
+    const res = await fetch(`${env.url}/nowhere/v1/x`, { headers: { apikey: env.anonKey } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'no Route matched with those values' });
+  });
+});
