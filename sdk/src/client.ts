@@ -1,0 +1,76 @@
+/**
+ * The Marquee client: a typed `SupabaseClient<Database>` plus one namespace per product area.
+ *
+ * @module
+ */
+import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
+import type { Database } from './database.types.ts';
+
+/** The supabase-js client typed with Marquee's generated schema. */
+export type MarqueeSupabaseClient = SupabaseClient<Database>;
+
+/**
+ * The product namespaces (`auth`, `profiles`, `posts`, …). Each module adds itself in two lines:
+ * its type here and its factory in {@link namespaces}:
+ *
+ * ```ts
+ * // namespaces type:      profiles: ProfilesApi;
+ * // namespaces registry:  profiles: createProfilesApi,
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by later modules
+export interface MarqueeNamespaces {}
+
+/** Builds one namespace from the shared typed client. */
+export type NamespaceFactory<T> = (supabase: MarqueeSupabaseClient) => T;
+
+/** The registry: namespace name → factory. Adding a namespace is one line here. */
+const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeNamespaces[K]> } = {};
+
+/** The object {@link createMarquee} returns. */
+export type Marquee = MarqueeNamespaces & {
+  /** The underlying typed supabase-js client, for anything the namespaces do not cover. */
+  readonly supabase: MarqueeSupabaseClient;
+};
+
+/** Options for {@link createMarquee}: a project URL and API key, or an existing client. */
+export type CreateMarqueeOptions =
+  | {
+      /** Project URL, e.g. `http://127.0.0.1:54321`. */
+      url: string;
+      /** The anon / publishable key (or service_role / secret key on a server). */
+      key: string;
+      /** Passed to supabase-js `createClient`. */
+      options?: SupabaseClientOptions<'public'>;
+    }
+  | {
+      /** An existing client (e.g. one created by a framework helper). */
+      client: MarqueeSupabaseClient;
+    };
+
+/**
+ * Creates a Marquee client.
+ *
+ * @example
+ * ```ts
+ * import { createMarquee } from '@marquee/sdk';
+ *
+ * const marquee = createMarquee({ url: 'http://127.0.0.1:54321', key: process.env.ANON_KEY! });
+ * // Node 20 has no global WebSocket; give Realtime one (Node 22+, Deno and browsers need nothing):
+ * //   import ws from 'ws';
+ * //   createMarquee({ url, key, options: { realtime: { transport: ws } } });
+ * const { data } = await marquee.supabase.auth.getSession();
+ *
+ * // or wrap a client you already have
+ * const wrapped = createMarquee({ client: supabase });
+ * ```
+ */
+export function createMarquee(options: CreateMarqueeOptions): Marquee {
+  const supabase: MarqueeSupabaseClient =
+    'client' in options ? options.client : createClient<Database>(options.url, options.key, options.options);
+  const marquee = { supabase } as { supabase: MarqueeSupabaseClient } & Record<string, unknown>;
+  for (const [name, factory] of Object.entries(namespaces) as [string, NamespaceFactory<unknown>][]) {
+    marquee[name] = factory(supabase);
+  }
+  return Object.freeze(marquee) as unknown as Marquee;
+}
