@@ -19,7 +19,7 @@ export async function supabaseCli(config: LocalConfig, args: string[]): Promise<
     [supabaseCliPath(), ...args, `--remote=${dbUrl(config)}`, '--yes', '--workdir', config.projectRoot],
     {
       cwd: config.projectRoot,
-      env: { ...process.env, SUPABASE_YES: '1', DO_NOT_TRACK: '1', SUPABASE_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+      env: { ...process.env, PGSSLMODE: 'disable', SUPABASE_YES: '1', DO_NOT_TRACK: '1', SUPABASE_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
       maxBuffer: 64 * 1024 * 1024,
     },
   ).catch((error: { stderr?: string; stdout?: string; message: string }) => {

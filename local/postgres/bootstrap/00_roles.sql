@@ -41,8 +41,9 @@ alter role service_role inherit;
 -- PostgREST's connection role may become any API role; postgres may act as them too.
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
-grant anon, authenticated, service_role to supabase_storage_admin;
+-- Storage switches roles through authenticator, not directly (image migration 20231013070755).
 grant authenticator to supabase_storage_admin;
+revoke anon, authenticated, service_role from supabase_storage_admin;
 grant pg_read_all_data to supabase_read_only_user;
 grant pg_read_all_data, pg_signal_backend, pg_monitor to postgres;
 
