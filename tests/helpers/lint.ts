@@ -23,11 +23,14 @@ export const LINTS: Record<string, string> = {
         ~* '(auth\\.(uid|jwt|role|email)|private\\.has_role)\\('
       )`,
 
+  // A policy "for all" counts once for each of the four actions.
   multiple_permissive_policies: `
-    select format('%I.%I: %s for %s', p.schemaname, p.tablename, r.role, p.cmd) as object
-    from pg_policies p, unnest(p.roles) as r(role)
+    select format('%I.%I: %s for %s', p.schemaname, p.tablename, r.role, a.action) as object
+    from pg_policies p,
+      unnest(p.roles) as r(role),
+      unnest(case when p.cmd = 'ALL' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE'] else array[p.cmd] end) as a(action)
     where p.schemaname = any($1) and p.permissive = 'PERMISSIVE'
-    group by p.schemaname, p.tablename, r.role, p.cmd
+    group by p.schemaname, p.tablename, r.role, a.action
     having count(*) > 1`,
 
   function_search_path_mutable: `

@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
+import { clientWithKey } from '../helpers/clients.ts';
 import { describe, expect, it } from 'vitest';
 import { stackEnv } from '../helpers/env.ts';
 
@@ -13,7 +13,7 @@ describe('apikey', () => {
   });
 
   it('supabase-js with a wrong key gets 401 and nothing runs', async () => {
-    const client = createClient(env.url, 'not-a-key', { auth: { persistSession: false } });
+    const client = clientWithKey('not-a-key');
     const { error, status } = await client.from('anything').select();
     expect(status).toBe(401);
     expect(error?.message).toBe('Invalid authentication credentials');
