@@ -1,0 +1,196 @@
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import type { Mailer } from '../shared/mailer.ts';
+import type { Queryable } from './db.ts';
+import { AuthError, tooManyRequests } from './errors.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { AuthSettings } from './settings.ts';
+import type { UserRow } from './users.ts';
+
+/** The email flows GoTrue mails a link and code for; the value is the `type` the link verifies. */
+export type EmailAction = 'signup' | 'recovery' | 'magiclink' | 'email_change' | 'invite';
+
+export interface MailDeps {
+  settings: AuthSettings;
+  mailer: Mailer;
+  emailLimiter: RateLimiter | undefined;
+}
+
+/** GoTrue's default templates (subjects and bodies) as the CLI stack sends them. */
+const TEMPLATES: Record<EmailAction, { subject: string; body: (link: string, code: string, email: string) => string }> = {
+  signup: {
+    subject: 'Confirm Your Signup',
+    body: (link, code) =>
+      `<h2>Confirm your signup</h2>\n\n<p>Follow this link to confirm your user:</p>\n<p><a href="${link}">Confirm your mail</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
+  },
+  invite: {
+    subject: 'You have been invited',
+    body: (link, code) =>
+      `<h2>You have been invited</h2>\n\n<p>You have been invited to create a user. Follow this link to accept the invite:</p>\n<p><a href="${link}">Accept the invite</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
+  },
+  magiclink: {
+    subject: 'Your Magic Link',
+    body: (link, code) =>
+      `<h2>Magic Link</h2>\n\n<p>Follow this link to login:</p>\n<p><a href="${link}">Log In</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
+  },
+  recovery: {
+    subject: 'Reset Your Password',
+    body: (link, code) =>
+      `<h2>Reset Password</h2>\n\n<p>Follow this link to reset the password for your user:</p>\n<p><a href="${link}">Reset Password</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
+  },
+  email_change: {
+    subject: 'Confirm Email Change',
+    body: (link, code, email) =>
+      `<h2>Confirm Change of Email</h2>\n\n<p>Follow this link to confirm the update of your email to ${email}:</p>\n<p><a href="${link}">Change Email</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
+  },
+};
+
+/** A numeric one-time code from a CSPRNG. */
+export function generateOtp(length: number): string {
+  let code = '';
+  for (let i = 0; i < length; i++) code += String(randomInt(10));
+  return code;
+}
+
+/** GoTrue's `GenerateTokenHash`: hex SHA-224 of the address followed by the code. */
+export function tokenHash(address: string, otp: string): string {
+  return createHash('sha224').update(address + otp).digest('hex');
+}
+
+type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new' | 'email_change_token_current';
+
+/** Keeps auth.one_time_tokens in step with the token columns, as GoTrue does. */
+async function storeOneTimeToken(db: Queryable, userId: string, type: OneTimeTokenType, hash: string, relatesTo: string) {
+  await db.query('delete from auth.one_time_tokens where user_id = $1 and token_type = $2', [userId, type]);
+  await db.query(
+    `insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, now(), now())`,
+    [randomUUID(), userId, type, hash, relatesTo],
+  );
+}
+
+/** `max_frequency`: a second mail of the same kind too soon → 429 over_email_send_rate_limit. */
+function checkFrequency(sentAt: Date | null, settings: AuthSettings): void {
+  if (!sentAt) return;
+  const readyAt = sentAt.getTime() + settings.email.maxFrequencySeconds * 1000;
+  const remaining = readyAt - Date.now();
+  if (remaining > 0) {
+    throw tooManyRequests(
+      'over_email_send_rate_limit',
+      `For security purposes, you can only request this after ${Math.ceil(remaining / 1000)} seconds.`,
+    );
+  }
+}
+
+/** A redirect target from the allow list (site_url, additional_redirect_urls), else site_url. */
+export function safeRedirect(settings: AuthSettings, requested: string | undefined): string {
+  if (!requested) return settings.siteUrl;
+  const allowed = [settings.siteUrl, ...settings.additionalRedirectUrls];
+  for (const pattern of allowed) {
+    if (pattern.includes('*')) {
+      const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+      if (regex.test(requested)) return requested;
+    } else if (requested === pattern || requested.startsWith(pattern.replace(/\/$/, '') + '/')) {
+      return requested;
+    }
+  }
+  try {
+    if (new URL(requested).origin === new URL(settings.siteUrl).origin) return requested;
+  } catch {
+    // not a URL
+  }
+  return settings.siteUrl;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function verifyLink(settings: AuthSettings, hash: string, type: EmailAction, redirectTo: string): string {
+  const params = new URLSearchParams({ token: hash, type, redirect_to: redirectTo });
+  return `${settings.externalUrl}/verify?${params.toString()}`;
+}
+
+async function deliver(deps: MailDeps, to: string, action: EmailAction, link: string, code: string, newEmail = ''): Promise<void> {
+  if (deps.emailLimiter && !deps.emailLimiter.take('global')) {
+    throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
+  }
+  const template = TEMPLATES[action];
+  try {
+    await deps.mailer.send({ to, subject: template.subject, html: template.body(link, code, newEmail) });
+  } catch (error) {
+    throw new AuthError(500, 'unexpected_failure', 'Error sending confirmation email', error);
+  }
+}
+
+/** Signup / invite confirmation: `confirmation_token`. */
+export async function sendConfirmation(
+  db: Queryable,
+  deps: MailDeps,
+  user: UserRow,
+  redirectTo: string | undefined,
+  action: 'signup' | 'invite' = 'signup',
+): Promise<void> {
+  checkFrequency(user.confirmation_sent_at, deps.settings);
+  const email = user.email ?? '';
+  const otp = generateOtp(deps.settings.email.otpLength);
+  const hash = tokenHash(email, otp);
+  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now(), updated_at = now() where id = $1`, [
+    user.id,
+    hash,
+  ]);
+  await storeOneTimeToken(db, user.id, 'confirmation_token', hash, email);
+  await deliver(deps, email, action, verifyLink(deps.settings, hash, action, safeRedirect(deps.settings, redirectTo)), otp);
+}
+
+/** Password recovery or magic link: both use `recovery_token`. */
+export async function sendRecoveryOrMagicLink(
+  db: Queryable,
+  deps: MailDeps,
+  user: UserRow,
+  action: 'recovery' | 'magiclink',
+  redirectTo: string | undefined,
+): Promise<void> {
+  checkFrequency(user.recovery_sent_at, deps.settings);
+  const email = user.email ?? '';
+  const otp = generateOtp(deps.settings.email.otpLength);
+  const hash = tokenHash(email, otp);
+  await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now(), updated_at = now() where id = $1`, [
+    user.id,
+    hash,
+  ]);
+  await storeOneTimeToken(db, user.id, 'recovery_token', hash, email);
+  await deliver(deps, email, action, verifyLink(deps.settings, hash, action, safeRedirect(deps.settings, redirectTo)), otp);
+}
+
+/**
+ * Email change: a link to the new address and, with `double_confirm_changes`, one to the current
+ * address too; the change applies once every link sent has been followed.
+ */
+export async function sendEmailChange(
+  db: Queryable,
+  deps: MailDeps,
+  user: UserRow,
+  newEmail: string,
+  redirectTo: string | undefined,
+): Promise<void> {
+  checkFrequency(user.email_change_sent_at, deps.settings);
+  const redirect = safeRedirect(deps.settings, redirectTo);
+  const otpNew = generateOtp(deps.settings.email.otpLength);
+  const hashNew = tokenHash(newEmail, otpNew);
+  const secure = deps.settings.email.doubleConfirmChanges && !!user.email;
+  const otpCurrent = secure ? generateOtp(deps.settings.email.otpLength) : '';
+  const hashCurrent = secure ? tokenHash(user.email ?? '', otpCurrent) : '';
+  await db.query(
+    `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
+            email_change_confirm_status = 0, email_change_sent_at = now(), updated_at = now() where id = $1`,
+    [user.id, newEmail, hashNew, hashCurrent],
+  );
+  await storeOneTimeToken(db, user.id, 'email_change_token_new', hashNew, newEmail);
+  if (secure) {
+    await storeOneTimeToken(db, user.id, 'email_change_token_current', hashCurrent, user.email ?? '');
+    await deliver(deps, user.email ?? '', 'email_change', verifyLink(deps.settings, hashCurrent, 'email_change', redirect), otpCurrent, newEmail);
+  }
+  await deliver(deps, newEmail, 'email_change', verifyLink(deps.settings, hashNew, 'email_change', redirect), otpNew, newEmail);
+  user.email_change = newEmail;
+  user.email_change_sent_at = new Date();
+}

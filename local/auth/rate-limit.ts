@@ -1,0 +1,118 @@
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { tooManyRequests } from './errors.ts';
+
+/**
+ * A token bucket per key, as GoTrue's tollbooth limiters are configured: a burst of `limit`
+ * requests, refilled at `limit` per `windowMs`.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token for `key`; false when the bucket is empty. */
+  take(key: string): boolean {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.limit, updatedAt: now };
+    const refill = ((now - bucket.updatedAt) / this.windowMs) * this.limit;
+    bucket.tokens = Math.min(this.limit, bucket.tokens + refill);
+    bucket.updatedAt = now;
+    if (this.buckets.size > 10_000) this.prune(now);
+    this.buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (now - bucket.updatedAt > this.windowMs) this.buckets.delete(key);
+    }
+  }
+}
+
+const FIVE_MINUTES = 5 * 60_000;
+const ONE_HOUR = 60 * 60_000;
+
+/**
+ * One limiter per GoTrue limiter field. As the CLI maps config.toml: `sign_in_sign_ups` drives
+ * signup, otp, magiclink, recover, resend and user update (GoTrue's OTP limit), `token_refresh`
+ * the token endpoint, `token_verifications` verify, `anonymous_users` anonymous sign-ins (per
+ * hour); `email_sent` is global per hour and applies only with `[auth.email.smtp]` enabled.
+ */
+export interface AuthRateLimits {
+  signups: RateLimiter;
+  otp: RateLimiter;
+  magicLink: RateLimiter;
+  recover: RateLimiter;
+  resend: RateLimiter;
+  user: RateLimiter;
+  token: RateLimiter;
+  verify: RateLimiter;
+  anonymous: RateLimiter;
+  emailSent: RateLimiter | undefined;
+}
+
+export function createRateLimits(limits: {
+  signInSignUpsPer5Min: number;
+  tokenRefreshPer5Min: number;
+  tokenVerificationsPer5Min: number;
+  anonymousUsersPerHour: number;
+  emailSentPerHour: number | undefined;
+}): AuthRateLimits {
+  const otpLimit = () => new RateLimiter(limits.signInSignUpsPer5Min, FIVE_MINUTES);
+  return {
+    signups: otpLimit(),
+    otp: otpLimit(),
+    magicLink: otpLimit(),
+    recover: otpLimit(),
+    resend: otpLimit(),
+    user: otpLimit(),
+    token: new RateLimiter(limits.tokenRefreshPer5Min, FIVE_MINUTES),
+    verify: new RateLimiter(limits.tokenVerificationsPer5Min, FIVE_MINUTES),
+    anonymous: new RateLimiter(limits.anonymousUsersPerHour, ONE_HOUR),
+    emailSent: limits.emailSentPerHour === undefined ? undefined : new RateLimiter(limits.emailSentPerHour, ONE_HOUR),
+  };
+}
+
+/** The request's client address: X-Forwarded-For's first entry, else the socket's peer. */
+export function clientIp(c: Context): string | undefined {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  try {
+    return getConnInfo(c).remote.address ?? undefined;
+  } catch {
+    // In-process requests (app.request) have no socket.
+    return undefined;
+  }
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/**
+ * The key a request is limited under, or undefined when it is not limited. Hosted Supabase keys
+ * GoTrue's limits on X-Forwarded-For; a request without it is limited by its socket address,
+ * except from loopback — there, like GoTrue behind the CLI's gateway (no rate-limit header), it is
+ * not limited, so one developer machine's test run is not throttled as one client.
+ */
+export function rateLimitKey(c: Context): string | undefined {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  const address = clientIp(c);
+  return address && !isLoopback(address) ? address : undefined;
+}
+
+/** Throws GoTrue's 429 `over_request_rate_limit` when the request's client is over `limiter`. */
+export function enforceRateLimit(c: Context, limiter: RateLimiter): void {
+  const key = rateLimitKey(c);
+  if (key !== undefined && !limiter.take(key)) {
+    throw tooManyRequests('over_request_rate_limit', 'Request rate limit reached');
+  }
+}

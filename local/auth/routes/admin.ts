@@ -1,0 +1,224 @@
+import { Hono } from 'hono';
+import { audit } from '../audit.ts';
+import { badRequest, internal, notFound, unprocessable, validationFailed } from '../errors.ts';
+import { checkPasswordStrength, hashPassword, randomPassword } from '../passwords.ts';
+import { readJsonBody, requireAdmin, stringParam, objectParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
+import { deleteAllSessions } from '../sessions.ts';
+import { parseGoDuration } from '../settings.ts';
+import {
+  confirmEmail,
+  factorJson,
+  findUserById,
+  findUserWithEmailIdentity,
+  hasPassword,
+  insertIdentity,
+  insertUser,
+  isUuid,
+  listUsers,
+  updateAppMetadata,
+  updateUserMetadata,
+  userJson,
+  type User,
+} from '../users.ts';
+import { validateEmail, validatePhone } from '../validation.ts';
+
+/** The admin user API (`/admin/users…`), for service_role callers, as GoTrue's admin handlers. */
+export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const { settings, db } = deps;
+  app.use('/admin/*', requireAdmin(deps));
+
+  const loadUser = async (c: AuthContext): Promise<User> => {
+    const id = c.req.param('user_id') ?? '';
+    if (!isUuid(id)) throw notFound('validation_failed', 'user_id must be an UUID');
+    const user = await findUserById(db.pool, id);
+    if (!user) throw notFound('user_not_found', 'User not found');
+    return user;
+  };
+  const actor = (c: AuthContext) => String(c.get('claims').role ?? '');
+
+  app.get('/admin/users', async (c) => {
+    const page = positiveInt(c.req.query('page'), 1);
+    const perPage = positiveInt(c.req.query('per_page'), 50);
+    const { users, total } = await listUsers(db.pool, settings.audience, page, perPage, c.req.query('filter') ?? '');
+    const totalPages = Math.ceil(total / perPage);
+    const url = new URL(c.req.url);
+    const link = (p: number) => {
+      url.searchParams.set('page', String(p));
+      return `<${url.pathname}${url.search}>`;
+    };
+    let header = '';
+    if (totalPages > page) header += `${link(page + 1)}; rel="next", `;
+    header += `${link(totalPages)}; rel="last"`;
+    c.header('Link', header);
+    c.header('X-Total-Count', String(total));
+    return c.json({ users: users.map(userJson), aud: settings.audience });
+  });
+
+  app.post('/admin/users', async (c) => {
+    const body = await readJsonBody(c);
+    let email = stringParam(body, 'email');
+    let phone = stringParam(body, 'phone');
+    if (!email && !phone) throw validationFailed('Cannot create a user without either an email or phone');
+    const providers: string[] = [];
+    if (email) {
+      email = validateEmail(email);
+      if (await findUserWithEmailIdentity(db.pool, email, settings.audience)) {
+        throw unprocessable('email_exists', 'A user with this email address has already been registered');
+      }
+      providers.push('email');
+    }
+    if (phone) {
+      phone = validatePhone(phone);
+      const taken = await db.pool.query('select 1 from auth.users where phone = $1 and aud = $2', [phone, settings.audience]);
+      if (taken.rowCount) throw unprocessable('phone_exists', 'Phone number already registered by another user');
+      providers.push('phone');
+    }
+    const password = typeof body.password === 'string' ? body.password : '';
+    const passwordHash = stringParam(body, 'password_hash');
+    if (password && passwordHash) throw validationFailed('Only a password or a password hash should be provided');
+    const id = stringParam(body, 'id');
+    if (id && !isUuid(id)) throw validationFailed('ID must conform to the uuid v4 format');
+    const banUntil = parseBanDuration(stringParam(body, 'ban_duration'));
+    const encrypted = passwordHash || (await hashPassword(password || randomPassword()));
+    const appMetadata = objectParam(body, 'app_metadata');
+
+    const created = await db
+      .transaction(async (tx) => {
+        const userId = await insertUser(tx, {
+          id: id || undefined,
+          email: email || undefined,
+          phone: phone || undefined,
+          encryptedPassword: encrypted,
+          aud: stringParam(body, 'aud') || settings.audience,
+          role: stringParam(body, 'role') || settings.defaultRole,
+          appMetadata: { provider: providers[0], providers },
+          userMetadata: objectParam(body, 'user_metadata') ?? {},
+        });
+        if (email) await insertIdentity(tx, userId, 'email', userId, { sub: userId, email, email_verified: false, phone_verified: false });
+        if (phone) await insertIdentity(tx, userId, 'phone', userId, { sub: userId, phone, email_verified: false, phone_verified: false });
+        let user = (await findUserById(tx, userId))!;
+        if (appMetadata) await updateAppMetadata(tx, user, appMetadata);
+        if (body.email_confirm === true) await confirmEmail(tx, user);
+        if (body.phone_confirm === true) await tx.query('update auth.users set phone_confirmed_at = now() where id = $1', [userId]);
+        if (banUntil !== undefined) await tx.query('update auth.users set banned_until = $2 where id = $1', [userId, banUntil]);
+        await audit(tx, userId, actor(c), 'user_signedup', { provider: providers[0] }, undefined);
+        user = (await findUserById(tx, userId))!;
+        return user;
+      })
+      .catch((error: unknown) => {
+        throw internal('Database error creating new user', error);
+      });
+    return c.json(userJson(created));
+  });
+
+  app.get('/admin/users/:user_id', async (c) => c.json(userJson(await loadUser(c))));
+
+  app.put('/admin/users/:user_id', async (c) => {
+    const user = await loadUser(c);
+    const body = await readJsonBody(c);
+    const email = stringParam(body, 'email') ? validateEmail(stringParam(body, 'email')) : '';
+    const phone = stringParam(body, 'phone') ? validatePhone(stringParam(body, 'phone')) : '';
+    const banUntil = parseBanDuration(stringParam(body, 'ban_duration'));
+    const password = typeof body.password === 'string' ? body.password : undefined;
+    if (password !== undefined) checkPasswordStrength(settings, password);
+    const encrypted = password !== undefined ? await hashPassword(password) : undefined;
+    const userMetadata = objectParam(body, 'user_metadata');
+    const appMetadata = objectParam(body, 'app_metadata');
+    const role = stringParam(body, 'role');
+
+    await db
+      .transaction(async (tx) => {
+        if (role) await tx.query('update auth.users set role = $2, updated_at = now() where id = $1', [user.id, role]);
+        if (body.email_confirm === true) await confirmEmail(tx, user);
+        if (body.phone_confirm === true) await tx.query('update auth.users set phone_confirmed_at = now() where id = $1', [user.id]);
+        if (encrypted !== undefined) {
+          await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [user.id, encrypted]);
+          await deleteAllSessions(tx, user.id);
+          if (!hasPassword(user) && user.email && !user.identities.some((i) => i.provider === 'email')) {
+            await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: user.email, email_verified: false, phone_verified: false });
+          }
+        }
+        if (email) {
+          const identity = user.identities.find((i) => i.provider === 'email');
+          if (identity) {
+            await tx.query(
+              `update auth.identities set identity_data = identity_data || $2::jsonb, updated_at = now() where id = $1`,
+              [identity.id, JSON.stringify({ email, email_verified: body.email_confirm === true })],
+            );
+          } else {
+            await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email, email_verified: body.email_confirm === true, phone_verified: false });
+          }
+          await tx.query('update auth.users set email = $2, updated_at = now() where id = $1', [user.id, email]);
+        }
+        if (phone) await tx.query('update auth.users set phone = $2, updated_at = now() where id = $1', [user.id, phone]);
+        if (appMetadata) await updateAppMetadata(tx, user, appMetadata);
+        if (userMetadata) await updateUserMetadata(tx, user, userMetadata);
+        if (banUntil !== undefined) await tx.query('update auth.users set banned_until = $2 where id = $1', [user.id, banUntil]);
+        await audit(tx, user.id, actor(c), 'user_modified', { user_id: user.id, user_email: user.email }, undefined);
+      })
+      .catch((error: unknown) => {
+        throw internal('Error updating user', error);
+      });
+    return c.json(userJson((await findUserById(db.pool, user.id))!));
+  });
+
+  app.delete('/admin/users/:user_id', async (c) => {
+    const user = await loadUser(c);
+    const body = await readJsonBody(c);
+    await db.transaction(async (tx) => {
+      await audit(tx, user.id, actor(c), 'user_deleted', { user_id: user.id, user_email: user.email }, undefined);
+      if (body.should_soft_delete === true) {
+        if (user.deleted_at) return;
+        await tx.query(
+          `update auth.users set email = null, phone = null, email_change = '', phone_change = '', encrypted_password = null,
+                  confirmation_token = '', recovery_token = '', email_change_token_current = '', email_change_token_new = '',
+                  phone_change_token = '', deleted_at = now(), updated_at = now()
+            where id = $1`,
+          [user.id],
+        );
+        await tx.query('delete from auth.identities where user_id = $1', [user.id]);
+        await tx.query('delete from auth.mfa_factors where user_id = $1', [user.id]);
+        await deleteAllSessions(tx, user.id);
+      } else {
+        await tx.query('delete from auth.users where id = $1', [user.id]).catch((error: unknown) => {
+          throw internal('Database error deleting user', error);
+        });
+      }
+    });
+    return c.json({});
+  });
+
+  app.get('/admin/users/:user_id/factors', async (c) => c.json((await loadUser(c)).factors.map(factorJson)));
+
+  app.delete('/admin/users/:user_id/factors/:factor_id', async (c) => {
+    const user = await loadUser(c);
+    const factor = user.factors.find((f) => f.id === c.req.param('factor_id'));
+    if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found');
+    await db.transaction(async (tx) => {
+      await tx.query('delete from auth.mfa_factors where id = $1', [factor.id]);
+      await tx.query(`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = $1`, [factor.id]);
+    });
+    return c.json(factorJson(factor));
+  });
+
+  return app;
+}
+
+/** `ban_duration`: a Go duration ("876000h") from now, or "none" to lift the ban. */
+function parseBanDuration(value: string): Date | null | undefined {
+  if (!value) return undefined;
+  if (value === 'none') return null;
+  const ms = parseGoDuration(value);
+  if (ms === undefined) throw badRequest('validation_failed', `invalid format for ban duration: time: invalid duration "${value}"`);
+  return ms === 0 ? null : new Date(Date.now() + ms);
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw validationFailed(`Bad Pagination Parameters: strconv.ParseUint: parsing "${value}": invalid syntax`);
+  }
+  return parsed === 0 ? fallback : parsed;
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { audit } from '../audit.ts';
+import { AuthError, badRequest, internal, unprocessable, validationFailed } from '../errors.ts';
+import { sendConfirmation } from '../mail.ts';
+import { checkPasswordStrength, hashPassword } from '../passwords.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
+import { clientInfo, objectParam, readJsonBody, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
+import { issueSession } from '../tokens.ts';
+import {
+  confirmEmail,
+  findUserById,
+  findUserWithEmailIdentity,
+  insertIdentity,
+  insertUser,
+  isEmailConfirmed,
+  userJson,
+  type JsonObject,
+} from '../users.ts';
+import { validateEmail } from '../validation.ts';
+
+/** `POST /signup`: email + password (or anonymous) sign-up, as GoTrue's `Signup`. */
+export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const { settings, db } = deps;
+
+  app.post('/signup', async (c) => {
+    const body = await readJsonBody(c);
+    const email = stringParam(body, 'email');
+    const phone = stringParam(body, 'phone');
+    const data = objectParam(body, 'data') ?? {};
+
+    if (!email && !phone) {
+      if (!settings.anonymousSignInsEnabled) {
+        throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+      }
+      enforceRateLimit(c, deps.limits.anonymous);
+      return c.json(await signUpAnonymously(deps, data, clientInfo(c)));
+    }
+    enforceRateLimit(c, deps.limits.signups);
+
+    if (!settings.signupEnabled) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+    const password = stringParam(body, 'password');
+    if (!password) throw validationFailed('Signup requires a valid password');
+    checkPasswordStrength(settings, password);
+    if (email && phone) throw validationFailed('Only an email address or phone number should be provided on signup.');
+    if (!email) {
+      if (!settings.phoneEnabled) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
+      throw new AuthError(500, 'unexpected_failure', 'Phone signups are not supported by Marquee Local');
+    }
+    if (!settings.email.enabled) throw badRequest('email_provider_disabled', 'Email signups are disabled');
+    const address = validateEmail(email);
+    const redirectTo = stringParam(body, 'redirect_to') || c.req.query('redirect_to');
+
+    const existing = await findUserWithEmailIdentity(db.pool, address, settings.audience);
+    if (existing && isEmailConfirmed(existing)) {
+      await audit(db.pool, existing.id, existing.email, 'user_repeated_signup', { provider: 'email' }, clientInfo(c).ip);
+      if (settings.email.autoconfirm) throw unprocessable('user_already_exists', 'User already registered');
+      return c.json(obfuscatedUser(address, data, settings.audience));
+    }
+
+    const encryptedPassword = await hashPassword(password);
+    const result = await db.transaction(async (tx) => {
+      let userId: string;
+      if (existing) {
+        // An unconfirmed user signing up again takes the new password and metadata.
+        userId = existing.id;
+        await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [userId, encryptedPassword]);
+      } else {
+        userId = await insertUser(tx, {
+          email: address,
+          encryptedPassword,
+          aud: settings.audience,
+          role: settings.defaultRole,
+          appMetadata: { provider: 'email', providers: ['email'] },
+          userMetadata: data,
+        }).catch((error: unknown) => {
+          throw internal('Database error saving new user', error);
+        });
+      }
+      const identityData: JsonObject = { sub: userId, email: address, email_verified: false, phone_verified: false };
+      for (const [key, value] of Object.entries(data)) if (!(key in identityData)) identityData[key] = value;
+      const identity = await tx.query('select 1 from auth.identities where provider_id = $1 and provider = $2', [userId, 'email']);
+      if (identity.rowCount === 0) await insertIdentity(tx, userId, 'email', userId, identityData);
+      // GoTrue's RemoveUnconfirmedIdentities: the unconfirmed user's metadata is the identity's.
+      await tx.query('update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1', [
+        userId,
+        JSON.stringify(identityData),
+      ]);
+
+      const user = (await findUserById(tx, userId))!;
+      if (settings.email.autoconfirm) {
+        await audit(tx, userId, address, 'user_signedup', { provider: 'email' }, clientInfo(c).ip);
+        await confirmEmail(tx, user);
+        await audit(tx, userId, address, 'login', { provider: 'email' }, clientInfo(c).ip);
+        return issueSession(tx, deps, userId, 'password', clientInfo(c));
+      }
+      await audit(tx, userId, address, 'user_confirmation_requested', { provider: 'email' }, clientInfo(c).ip);
+      await sendConfirmation(tx, { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent }, user, redirectTo);
+      return userJson((await findUserById(tx, userId))!);
+    });
+    return c.json(result);
+  });
+
+  return app;
+}
+
+/** GoTrue's `sanitizeUser`: a confirmed address signing up again gets a fake unconfirmed user. */
+function obfuscatedUser(email: string, data: JsonObject, aud: string): JsonObject {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    aud,
+    role: '',
+    email,
+    phone: '',
+    confirmation_sent_at: now,
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: data,
+    identities: [],
+    created_at: now,
+    updated_at: now,
+    is_anonymous: false,
+  };
+}
+
+async function signUpAnonymously(deps: AuthDeps, data: JsonObject, client: ReturnType<typeof clientInfo>): Promise<JsonObject> {
+  return deps.db.transaction(async (tx) => {
+    const userId = await insertUser(tx, {
+      encryptedPassword: '',
+      aud: deps.settings.audience,
+      role: deps.settings.defaultRole,
+      appMetadata: {},
+      userMetadata: data,
+      isAnonymous: true,
+    }).catch((error: unknown) => {
+      throw internal('Database error creating anonymous user', error);
+    });
+    await audit(tx, userId, null, 'user_signedup', { provider: 'anonymous' }, client.ip);
+    return issueSession(tx, deps, userId, 'anonymous', client);
+  });
+}

@@ -1,0 +1,121 @@
+import { Hono } from 'hono';
+import { audit } from '../audit.ts';
+import { CommitThenThrow } from '../db.ts';
+import { badRequest, OAuthError, unprocessable, validationFailed, WeakPasswordError } from '../errors.ts';
+import { checkPasswordStrength, verifyPassword } from '../passwords.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
+import { clientInfo, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
+import {
+  findActiveRefreshToken,
+  findRefreshToken,
+  findSession,
+  recordRefresh,
+  revokeTokenFamily,
+  swapRefreshToken,
+} from '../sessions.ts';
+import { generateAccessToken, issueSession, tokenResponseJson } from '../tokens.ts';
+import { findUserByEmail, findUserById, hasPassword, isBanned, isEmailConfirmed, type JsonObject } from '../users.ts';
+
+const INVALID_LOGIN = 'Invalid login credentials';
+
+/** `POST /token?grant_type=password|refresh_token`, as GoTrue's `Token`. */
+export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/token', async (c) => {
+    const grantType = c.req.query('grant_type') ?? '';
+    if (grantType !== 'password' && grantType !== 'refresh_token') {
+      throw badRequest('invalid_credentials', 'unsupported_grant_type');
+    }
+    enforceRateLimit(c, deps.limits.token);
+    const body = await readJsonBody(c);
+    return c.json(grantType === 'password' ? await passwordGrant(c, deps, body) : await refreshTokenGrant(c, deps, body));
+  });
+
+  return app;
+}
+
+async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string, unknown>): Promise<JsonObject> {
+  const { settings, db } = deps;
+  const email = stringParam(body, 'email');
+  const phone = stringParam(body, 'phone');
+  const password = stringParam(body, 'password');
+  if (email && phone) throw validationFailed('Only an email address or phone number should be provided on login.');
+  if (!email && !phone) throw validationFailed('missing email or phone');
+  if (phone) {
+    if (!settings.phoneEnabled) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+    throw badRequest('invalid_credentials', INVALID_LOGIN);
+  }
+  if (!settings.email.enabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled');
+
+  const user = await findUserByEmail(db.pool, email, settings.audience);
+  if (!user || !hasPassword(user)) throw badRequest('invalid_credentials', INVALID_LOGIN);
+  if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
+  if (!(await verifyPassword(password, user.encrypted_password))) throw badRequest('invalid_credentials', INVALID_LOGIN);
+
+  let weakPassword: JsonObject | undefined;
+  try {
+    checkPasswordStrength(settings, password);
+  } catch (error) {
+    if (error instanceof WeakPasswordError) weakPassword = { message: error.message, reasons: error.reasons };
+  }
+  if (!isEmailConfirmed(user)) throw badRequest('email_not_confirmed', 'Email not confirmed');
+
+  const client = clientInfo(c);
+  const response = await db.transaction(async (tx) => {
+    await audit(tx, user.id, user.email, 'login', { provider: 'email' }, client.ip);
+    return issueSession(tx, deps, user.id, 'password', client);
+  });
+  if (weakPassword) response.weak_password = weakPassword;
+  return response;
+}
+
+/**
+ * GoTrue's `RefreshTokenGrant` for v1 (table) refresh tokens: rotation, the child handed back
+ * to a concurrent refresh, reuse within `refresh_token_reuse_interval` tolerated, reuse after it
+ * revoking every token of the session.
+ */
+async function refreshTokenGrant(c: AuthContext, deps: AuthDeps, body: Record<string, unknown>): Promise<JsonObject> {
+  const { settings, db } = deps;
+  const presented = stringParam(body, 'refresh_token');
+  if (!presented) throw new OAuthError('invalid_request', 'refresh_token required');
+
+  const notFound = () => badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+  const token = presented.length < 12 ? undefined : await findRefreshToken(db.pool, presented);
+  if (!token) throw notFound();
+  const user = await findUserById(db.pool, token.user_id);
+  if (!user) throw notFound();
+  if (isBanned(user)) throw badRequest('user_banned', 'Invalid Refresh Token: User Banned');
+  const session = token.session_id ? await findSession(db.pool, token.session_id) : undefined;
+  if (!session) {
+    await db.pool.query('delete from auth.refresh_tokens where id = $1', [token.id]);
+    throw badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found');
+  }
+  if (session.not_after && session.not_after.getTime() < Date.now()) {
+    throw badRequest('session_expired', 'Invalid Refresh Token: Session Expired');
+  }
+
+  const client = clientInfo(c);
+  return db.transaction(async (tx) => {
+    const locked = await findRefreshToken(tx, presented, true);
+    if (!locked) throw notFound();
+    let issued: string | undefined;
+    if (locked.revoked) {
+      const active = await findActiveRefreshToken(tx, session.id);
+      if (active && active.parent === locked.token) {
+        issued = active.token;
+      } else {
+        const reuseUntil = locked.updated_at.getTime() + settings.refreshTokenReuseIntervalSeconds * 1000;
+        if (Date.now() > reuseUntil) {
+          if (settings.refreshTokenRotation) await revokeTokenFamily(tx, session.id);
+          throw new CommitThenThrow(badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'));
+        }
+      }
+    }
+    await audit(tx, user.id, user.email, 'token_refreshed', undefined, client.ip);
+    if (!issued) issued = await swapRefreshToken(tx, locked);
+    const accessToken = await generateAccessToken(tx, deps, user, session.id, 'token_refresh', client);
+    await recordRefresh(tx, session.id, client);
+    return tokenResponseJson({ accessToken, refreshToken: issued, user });
+  });
+}

@@ -1,0 +1,116 @@
+import { Hono } from 'hono';
+import { audit } from '../audit.ts';
+import { AuthError, forbidden, unprocessable, validationFailed } from '../errors.ts';
+import { sendEmailChange } from '../mail.ts';
+import { checkPasswordStrength, hashPassword, verifyPassword } from '../passwords.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
+import { clientInfo, objectParam, readJsonBody, requireUser, type AuthDeps, type AuthEnv } from '../request.ts';
+import { deleteAllSessions, deleteOtherSessions, deleteSession } from '../sessions.ts';
+import {
+  findUserById,
+  findUserWithEmailIdentity,
+  hasPassword,
+  insertIdentity,
+  updateAppMetadata,
+  updateUserMetadata,
+  userJson,
+} from '../users.ts';
+import { validateEmail } from '../validation.ts';
+
+/** `GET /user`, `PUT /user` and `POST /logout`: what a signed-in user does to their account. */
+export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const { settings, db } = deps;
+  const authenticated = requireUser(deps);
+
+  app.get('/user', authenticated, (c) => c.json(userJson(c.get('user'))));
+
+  app.put('/user', authenticated, async (c) => {
+    enforceRateLimit(c, deps.limits.user);
+    const body = await readJsonBody(c);
+    const user = c.get('user');
+    const session = c.get('session');
+    const client = clientInfo(c);
+
+    const email = typeof body.email === 'string' && body.email ? validateEmail(body.email) : '';
+    const password = typeof body.password === 'string' ? body.password : undefined;
+    if (password !== undefined) checkPasswordStrength(settings, password);
+    const data = objectParam(body, 'data');
+    const appData = objectParam(body, 'app_metadata');
+    if (appData && !settings.adminRoles.includes(user.role)) {
+      throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
+    }
+
+    const hasVerifiedFactor = user.factors.some((f) => f.status === 'verified');
+    const changingEmail = !!email && email !== user.email;
+    if (hasVerifiedFactor && session?.aal !== 'aal2' && (!!password || changingEmail)) {
+      throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
+    }
+    if (user.is_anonymous && password && !email) {
+      throw unprocessable('validation_failed', 'Updating password of an anonymous user without an email or phone is not allowed');
+    }
+    if (changingEmail && (await findUserWithEmailIdentity(db.pool, email, settings.audience, user.id))) {
+      throw unprocessable('email_exists', 'A user with this email address has already been registered');
+    }
+    const addingFirstPassword = !!password && !hasPassword(user);
+    let encrypted: string | undefined;
+    if (password !== undefined) {
+      if (password && hasPassword(user) && (await verifyPassword(password, user.encrypted_password))) {
+        throw unprocessable('same_password', 'New password should be different from the old password.');
+      }
+      encrypted = await hashPassword(password);
+    }
+
+    await db.transaction(async (tx) => {
+      if (encrypted !== undefined) {
+        await tx.query(
+          `update auth.users set encrypted_password = $2, confirmation_token = '', confirmation_sent_at = null,
+                  recovery_token = '', recovery_sent_at = null, email_change_token_current = '', email_change_token_new = '',
+                  email_change_sent_at = null, phone_change_token = '', phone_change_sent_at = null,
+                  reauthentication_token = '', reauthentication_sent_at = null, updated_at = now()
+            where id = $1`,
+          [user.id, encrypted],
+        );
+        await tx.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
+        if (session) await deleteOtherSessions(tx, user.id, session.id);
+        else await deleteAllSessions(tx, user.id);
+        await audit(tx, user.id, user.email, 'user_updated_password', undefined, client.ip);
+        if (addingFirstPassword && user.email && !user.identities.some((i) => i.provider === 'email')) {
+          await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: user.email, email_verified: false, phone_verified: false });
+        }
+      }
+      if (data) await updateUserMetadata(tx, user, data);
+      if (appData) await updateAppMetadata(tx, user, appData);
+      if (changingEmail) {
+        if (user.is_anonymous && settings.email.autoconfirm) {
+          await tx.query(`update auth.users set email = $2, email_confirmed_at = now(), is_anonymous = false, updated_at = now() where id = $1`, [
+            user.id,
+            email,
+          ]);
+          await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email, email_verified: true, phone_verified: false });
+        } else {
+          const fresh = (await findUserById(tx, user.id))!;
+          await sendEmailChange(tx, { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent }, fresh, email, c.req.query('redirect_to'));
+        }
+      }
+      await audit(tx, user.id, user.email, 'user_modified', undefined, client.ip);
+    });
+    return c.json(userJson((await findUserById(db.pool, user.id))!));
+  });
+
+  app.post('/logout', authenticated, async (c) => {
+    const scope = c.req.query('scope') ?? '';
+    if (!['', 'global', 'local', 'others'].includes(scope)) throw validationFailed(`Unsupported logout scope "${scope}"`);
+    const user = c.get('user');
+    const session = c.get('session');
+    await db.transaction(async (tx) => {
+      await audit(tx, user.id, user.email, 'logout', undefined, clientInfo(c).ip);
+      if (session && scope === 'local') return deleteSession(tx, session.id);
+      if (session && scope === 'others') return deleteOtherSessions(tx, user.id, session.id);
+      return deleteAllSessions(tx, user.id);
+    });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,169 @@
+import { apiUrl, section, type LocalConfig } from '../config/index.ts';
+
+/** The characters GoTrue requires per `password_requirements` value (as the CLI maps them). */
+const PASSWORD_CHARACTER_SETS: Record<string, string[]> = {
+  letters_digits: ['abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
+  lower_upper_letters_digits: ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
+  lower_upper_letters_digits_symbols: [
+    'abcdefghijklmnopqrstuvwxyz',
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    '0123456789',
+    "!@#$%^&*()_+-=[]{};'\\:\"|<>?,./`~",
+  ],
+};
+
+export interface CustomAccessTokenHookSettings {
+  /** `"schema"."function"`, quoted for SQL, parsed from `pg-functions://postgres/<schema>/<fn>`. */
+  functionName: string;
+  uri: string;
+}
+
+/** Everything the Auth service reads from config.toml's `[auth]` tables, resolved once at start. */
+export interface AuthSettings {
+  siteUrl: string;
+  additionalRedirectUrls: string[];
+  /** Public URL of this service (`<api>/auth/v1`), used in mail links. */
+  externalUrl: string;
+  jwtIssuer: string;
+  jwtExpirySeconds: number;
+  adminRoles: string[];
+  defaultRole: string;
+  audience: string;
+  refreshTokenRotation: boolean;
+  refreshTokenReuseIntervalSeconds: number;
+  signupEnabled: boolean;
+  anonymousSignInsEnabled: boolean;
+  password: { minLength: number; requiredCharacters: string[] };
+  email: {
+    enabled: boolean;
+    autoconfirm: boolean;
+    doubleConfirmChanges: boolean;
+    maxFrequencySeconds: number;
+    otpLength: number;
+    otpExpirySeconds: number;
+    /** Whether `[auth.email.smtp]` is enabled: the CLI applies `email_sent` only then. */
+    smtpEnabled: boolean;
+  };
+  phoneEnabled: boolean;
+  rateLimit: {
+    emailSentPerHour: number;
+    tokenRefreshPer5Min: number;
+    signInSignUpsPer5Min: number;
+    tokenVerificationsPer5Min: number;
+    anonymousUsersPerHour: number;
+  };
+  mfa: {
+    maxEnrolledFactors: number;
+    maxVerifiedFactors: number;
+    totpEnrollEnabled: boolean;
+    totpVerifyEnabled: boolean;
+    challengeExpirySeconds: number;
+  };
+  customAccessTokenHook: CustomAccessTokenHookSettings | undefined;
+}
+
+export function readAuthSettings(config: LocalConfig): AuthSettings {
+  const auth = section(config.toml, 'auth');
+  const email = section(config.toml, 'auth.email');
+  const smtp = section(config.toml, 'auth.email.smtp');
+  const sms = section(config.toml, 'auth.sms');
+  const rate = section(config.toml, 'auth.rate_limit');
+  const mfa = section(config.toml, 'auth.mfa');
+  const totp = section(config.toml, 'auth.mfa.totp');
+  const hook = section(config.toml, 'auth.hook.custom_access_token');
+
+  const externalUrl = nonEmptyString(auth.external_url) ?? `${apiUrl(config)}/auth/v1`;
+  const requirements = typeof auth.password_requirements === 'string' ? auth.password_requirements : '';
+
+  return {
+    siteUrl: nonEmptyString(auth.site_url) ?? 'http://127.0.0.1:3000',
+    additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls)
+      ? auth.additional_redirect_urls.filter((u): u is string => typeof u === 'string')
+      : [],
+    externalUrl,
+    jwtIssuer: nonEmptyString(auth.jwt_issuer) ?? externalUrl,
+    jwtExpirySeconds: numberOr(auth.jwt_expiry, 3600),
+    adminRoles: ['service_role', 'supabase_admin'],
+    defaultRole: 'authenticated',
+    audience: 'authenticated',
+    refreshTokenRotation: auth.enable_refresh_token_rotation !== false,
+    refreshTokenReuseIntervalSeconds: numberOr(auth.refresh_token_reuse_interval, 10),
+    signupEnabled: auth.enable_signup !== false,
+    anonymousSignInsEnabled: auth.enable_anonymous_sign_ins === true,
+    password: {
+      minLength: Math.max(6, numberOr(auth.minimum_password_length, 6)),
+      requiredCharacters: PASSWORD_CHARACTER_SETS[requirements] ?? [],
+    },
+    email: {
+      enabled: email.enabled !== false,
+      autoconfirm: email.enable_confirmations !== true,
+      doubleConfirmChanges: email.double_confirm_changes !== false,
+      maxFrequencySeconds: durationSeconds(email.max_frequency, 1),
+      otpLength: numberOr(email.otp_length, 6),
+      otpExpirySeconds: numberOr(email.otp_expiry, 3600),
+      smtpEnabled: smtp.enabled === true,
+    },
+    phoneEnabled: sms.enabled === true,
+    rateLimit: {
+      emailSentPerHour: numberOr(rate.email_sent, 2),
+      tokenRefreshPer5Min: numberOr(rate.token_refresh, 150),
+      signInSignUpsPer5Min: numberOr(rate.sign_in_sign_ups, 30),
+      tokenVerificationsPer5Min: numberOr(rate.token_verifications, 30),
+      anonymousUsersPerHour: numberOr(rate.anonymous_users, 30),
+    },
+    mfa: {
+      maxEnrolledFactors: numberOr(mfa.max_enrolled_factors, 10),
+      maxVerifiedFactors: 10,
+      totpEnrollEnabled: totp.enroll_enabled !== false,
+      totpVerifyEnabled: totp.verify_enabled !== false,
+      challengeExpirySeconds: 300,
+    },
+    customAccessTokenHook: hook.enabled === true ? parseHookUri(String(hook.uri ?? '')) : undefined,
+  };
+}
+
+/** `pg-functions://postgres/public/custom_access_token_hook` → `"public"."custom_access_token_hook"`. */
+export function parseHookUri(uri: string): CustomAccessTokenHookSettings {
+  const match = /^pg-functions:\/\/[^/]+\/([^/]+)\/([^/]+)$/.exec(uri);
+  if (!match) {
+    throw new Error(`auth.hook.custom_access_token.uri must be pg-functions://postgres/<schema>/<function>, got ${JSON.stringify(uri)}`);
+  }
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return { uri, functionName: `${quote(match[1]!)}.${quote(match[2]!)}` };
+}
+
+/** Seconds in a Go-style duration ("1s", "1m30s", "876000h"); plain numbers are seconds. */
+export function durationSeconds(value: unknown, fallback: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || !value) return fallback;
+  const ms = parseGoDuration(value);
+  return ms === undefined ? fallback : ms / 1000;
+}
+
+/** Milliseconds in a Go `time.ParseDuration` string, or undefined when it is not one. */
+export function parseGoDuration(value: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const trimmed = value.trim();
+  const sign = trimmed.startsWith('-') ? -1 : 1;
+  const body = trimmed.replace(/^[+-]/, '');
+  if (body === '0') return 0;
+  const pattern = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let index = 0;
+  while (index < body.length) {
+    pattern.lastIndex = index;
+    const match = pattern.exec(body);
+    if (!match) return undefined;
+    total += Number(match[1]) * units[match[2]!]!;
+    index = pattern.lastIndex;
+  }
+  return index === 0 ? undefined : sign * total;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}

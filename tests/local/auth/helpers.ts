@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import { stackEnv } from '../../helpers/env.ts';
+
+/** A supabase-js client for the suite's stack, without storage or timers (one per test). */
+export function client(key: 'anon' | 'service_role' = 'anon', headers: Record<string, string> = {}): SupabaseClient {
+  const env = stackEnv();
+  return createClient(env.url, key === 'anon' ? env.anonKey : env.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { headers },
+    realtime: { transport: ws as never },
+  });
+}
+
+export function uniqueEmail(tag = 'user'): string {
+  return `${tag}-${randomBytes(6).toString('hex')}@example.com`;
+}
+
+/** A fresh client address, so a rate-limit test has a bucket of its own. */
+export function uniqueIp(): string {
+  const b = randomBytes(3);
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export const PASSWORD = 'correct-horse-1';
+
+/** Signs up (confirmations are off in config.toml) and returns the client holding the session. */
+export async function signedInUser(tag = 'user') {
+  const supabase = client();
+  const email = uniqueEmail(tag);
+  const { data, error } = await supabase.auth.signUp({ email, password: PASSWORD });
+  if (error || !data.session) throw error ?? new Error('sign-up returned no session');
+  return { supabase, email, session: data.session, user: data.user! };
+}
+
+export function decodeJwt(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+interface MailSummary {
+  ID: string;
+  Subject: string;
+  To: Array<{ Address: string }>;
+}
+
+/** The newest captured mail to `address` (Mailpit API), waiting briefly for delivery. */
+export async function latestMailTo(address: string, subject?: string): Promise<{ subject: string; html: string }> {
+  const { mailUrl } = stackEnv();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const list = (await (await fetch(`${mailUrl}/api/v1/messages?limit=200`)).json()) as { messages: MailSummary[] };
+    const found = list.messages.find(
+      (m) => m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()) && (!subject || m.Subject === subject),
+    );
+    if (found) {
+      const message = (await (await fetch(`${mailUrl}/api/v1/message/${found.ID}`)).json()) as { Subject: string; HTML: string };
+      return { subject: message.Subject, html: message.HTML };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail to ${address}${subject ? ` with subject ${subject}` : ''}`);
+}
+
+/** The 6-digit code and the verify link's token hash in a GoTrue mail. */
+export function codesIn(html: string): { otp: string; tokenHash: string; link: string } {
+  const otp = /enter the code: (\d{6})/.exec(html)?.[1];
+  const link = /href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+  const tokenHash = link ? new URL(link).searchParams.get('token') : null;
+  if (!otp || !link || !tokenHash) throw new Error(`no code or link in mail: ${html}`);
+  return { otp, tokenHash, link };
+}
