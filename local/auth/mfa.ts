@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import QRCode from 'qrcode';
 import type { Queryable } from './db.ts';
 import type { FactorRow } from './users.ts';
 
@@ -12,22 +13,11 @@ export interface TotpEnrolment {
   qrCode: string;
 }
 
-/** A new TOTP secret (160 bits, SHA-1, 6 digits, 30 s) and its otpauth:// URI. */
-export function newTotp(issuer: string, accountName: string): TotpEnrolment {
+/** A new TOTP secret (160 bits, SHA-1, 6 digits, 30 s), its otpauth:// URI and an SVG QR code of it, as GoTrue answers. */
+export async function newTotp(issuer: string, accountName: string): Promise<TotpEnrolment> {
   const totp = new TOTP({ issuer, label: accountName, algorithm: 'SHA1', digits: 6, period: 30, secret: new Secret({ size: 20 }) });
-  const secret = totp.secret.base32;
-  const uri = `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(accountName)}?algorithm=SHA1&digits=6&issuer=${encodeURIComponent(issuer)}&period=30&secret=${secret}`;
-  return { secret, uri, qrCode: placeholderQrSvg(uri) };
-}
-
-/**
- * GoTrue answers an SVG QR code of the URI. No QR encoder ships with Marquee Local, so this SVG
- * carries the URI (as its title and a data attribute) but is not a scannable code; clients that
- * need one render `totp.uri` themselves.
- */
-function placeholderQrSvg(uri: string): string {
-  const escaped = uri.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132" data-otpauth-uri="${escaped}"><title>${escaped}</title><rect width="132" height="132" fill="#fff"/></svg>\n`;
+  const uri = totp.toString();
+  return { secret: totp.secret.base32, uri, qrCode: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
 }
 
 /** Validates a 6-digit code against the factor's secret, one step of clock skew either way. */

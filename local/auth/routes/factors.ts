@@ -62,7 +62,7 @@ export function factorRoutes(deps: AuthDeps): Hono<AuthEnv> {
     if (verified > 0 && session && session.aal !== 'aal2') throw forbidden('insufficient_aal', 'AAL2 required to enroll a new factor');
 
     const issuer = stringParam(body, 'issuer') || new URL(settings.siteUrl).host;
-    const totp = newTotp(issuer, user.email ?? '');
+    const totp = await newTotp(issuer, user.email ?? '');
     const id = await db.transaction(async (tx) => {
       const factorId = await insertFactor(tx, user.id, friendlyName, totp.secret);
       await audit(tx, user.id, user.email, 'factor_in_progress', { factor_id: factorId }, clientInfo(c).ip);

@@ -19,6 +19,7 @@ describe('auth: MFA (TOTP)', () => {
     expect(factor.totp.secret).toMatch(/^[A-Z2-7]+=*$/);
     expect(factor.totp.uri).toMatch(/^otpauth:\/\/totp\//);
     expect(factor.totp.qr_code).toMatch(/^data:image\/svg\+xml/);
+    expect(factor.totp.qr_code).toContain('<path'); // a real QR code, not an empty frame
 
     const wrongChallenge = await supabase.auth.mfa.challenge({ factorId: factor.id });
     const wrong = await supabase.auth.mfa.verify({ factorId: factor.id, challengeId: wrongChallenge.data!.id, code: '000000' });
