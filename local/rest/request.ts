@@ -1,0 +1,160 @@
+/** What every REST request needs before building SQL: role, schema, media type, preferences, range, body. */
+import type { Context } from 'hono';
+import type { Sql } from 'postgres';
+import type { JwtKeys } from '../shared/jwt.ts';
+import { authenticate, type Auth } from './auth.ts';
+import { invalidBody, RestError } from './errors.ts';
+import { parsePrefer, type Preferences } from './parse/prefer.ts';
+import type { SchemaCache } from './schema-cache.ts';
+import type { RequestContext } from './tx.ts';
+
+export interface RestState {
+  sql: Sql;
+  cache(): SchemaCache;
+  schemas: string[];
+  extraSearchPath: string[];
+  maxRows: number | undefined;
+  jwt: JwtKeys;
+  anonRole: string;
+  roleSettings(): Map<string, [string, string][]>;
+}
+
+export type Media = 'json' | 'object' | 'csv' | 'openapi';
+
+export interface RestRequest {
+  method: string;
+  auth: Auth;
+  schema: string;
+  media: Media;
+  prefer: Preferences;
+  search: URLSearchParams;
+  /** The path as PostgREST sees it (`/posts`, `/rpc/fn`), for `request.path`. */
+  path: string;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  rangeHeader: { offset: number; limit: number | undefined } | undefined;
+}
+
+export async function readRequest(state: RestState, c: Context, path: string): Promise<RestRequest> {
+  const method = c.req.method.toUpperCase();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of c.req.raw.headers) headers[k.toLowerCase()] = v;
+  const auth = await authenticate(state.jwt, headers.authorization, state.anonRole);
+  const read = method === 'GET' || method === 'HEAD';
+  const profile = read ? headers['accept-profile'] : headers['content-profile'];
+  const schema = profile ?? state.schemas[0] ?? 'public';
+  if (!state.schemas.includes(schema)) {
+    throw new RestError(406, 'PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${state.schemas.join(', ')}`);
+  }
+  const prefer = parsePrefer(headers.prefer);
+  if (prefer.handling === 'strict' && prefer.invalid.length > 0) {
+    throw new RestError(400, 'PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefer.invalid.join(', ')}`);
+  }
+  const url = new URL(c.req.url);
+  return {
+    method,
+    auth,
+    schema,
+    media: negotiate(headers.accept, path === '/'),
+    prefer,
+    search: url.searchParams,
+    path,
+    headers,
+    cookies: parseCookies(headers.cookie),
+    rangeHeader: read ? parseRange(headers.range, headers['range-unit']) : undefined,
+  };
+}
+
+export function txContext(state: RestState, r: RestRequest, readOnly: boolean): RequestContext {
+  return {
+    role: r.auth.role,
+    claims: r.auth.claims,
+    method: r.method,
+    path: r.path,
+    headers: r.headers,
+    cookies: r.cookies,
+    schema: r.schema,
+    extraSearchPath: state.extraSearchPath,
+    readOnly,
+    roleSettings: state.roleSettings().get(r.auth.role) ?? [],
+    timezone: r.prefer.timezone,
+  };
+}
+
+function negotiate(accept: string | undefined, root: boolean): Media {
+  if (!accept || accept.trim() === '') return root ? 'openapi' : 'json';
+  const types = accept
+    .split(',')
+    .map((part) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return { type, q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((t) => t.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { type } of types) {
+    if (root && (type === 'application/openapi+json' || type === 'application/json' || type === '*/*' || type === 'application/*')) return 'openapi';
+    if (type === 'application/json' || type === '*/*' || type === 'application/*') return 'json';
+    if (type === 'application/vnd.pgrst.object+json' || type === 'application/vnd.pgrst.object') return 'object';
+    if (type === 'text/csv' || type === 'text/*') return 'csv';
+  }
+  throw new RestError(406, 'PGRST107', `None of these media types are available: ${types.map((t) => t.type).join(', ')}`);
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) cookies[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return cookies;
+}
+
+function parseRange(header: string | undefined, unit: string | undefined): RestRequest['rangeHeader'] {
+  if (!header || (unit !== undefined && unit.toLowerCase() !== 'items')) return undefined;
+  const m = /^(?:items=)?\s*(\d+)-(\d*)\s*$/.exec(header);
+  if (!m) return undefined;
+  const lower = Number(m[1]);
+  const upper = m[2] ? Number(m[2]) : undefined;
+  if (upper !== undefined && lower > upper) {
+    throw new RestError(416, 'PGRST103', 'Requested range not satisfiable',
+      'The lower boundary must be lower than or equal to the upper boundary in the Range header.');
+  }
+  return { offset: lower, limit: upper === undefined ? undefined : upper - lower + 1 };
+}
+
+/** Intersects the Range header with limit/offset and caps by max_rows, as PostgREST's range. */
+export function effectiveRange(
+  header: RestRequest['rangeHeader'],
+  limit: number | undefined,
+  offset: number | undefined,
+  maxRows: number | undefined,
+): { offset: number; limit: number | undefined } {
+  let lower = offset ?? 0;
+  let upper = limit !== undefined ? lower + limit - 1 : Infinity;
+  if (header) {
+    const hUpper = header.limit !== undefined ? header.offset + header.limit - 1 : Infinity;
+    lower = Math.max(lower, header.offset);
+    upper = Math.min(upper, hUpper);
+  }
+  if (maxRows !== undefined) upper = Math.min(upper, lower + maxRows - 1);
+  return { offset: lower, limit: upper === Infinity ? undefined : Math.max(0, upper - lower + 1) };
+}
+
+/** The JSON body of a write; PostgREST's PGRST102 when it is empty or not JSON. */
+export async function readJsonBody(c: Context, allowEmpty: boolean): Promise<unknown> {
+  const text = await c.req.text();
+  const type = (c.req.header('content-type') ?? 'application/json').toLowerCase();
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (text.trim() === '') {
+    if (allowEmpty) return {};
+    throw invalidBody('Empty or invalid json');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalidBody('Empty or invalid json');
+  }
+}

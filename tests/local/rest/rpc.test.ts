@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, reloadSchema, USER_A, type RestFixture } from './fixture.ts';
+
+const DDL = `
+drop table if exists public.rest_rpc_notes cascade;
+create table public.rest_rpc_notes (id int primary key, body text not null, owner uuid);
+alter table public.rest_rpc_notes enable row level security;
+create policy "anyone can read notes" on public.rest_rpc_notes for select to anon, authenticated using (true);
+insert into public.rest_rpc_notes values (1, 'alpha', '${USER_A}'), (2, 'beta', null), (3, 'gamma', null);
+
+create or replace function public.rest_rpc_add(a int, b int default 1) returns int language sql immutable as $$ select a + b $$;
+create or replace function public.rest_rpc_greet(name text) returns text language sql stable as $$ select 'hi ' || name $$;
+create or replace function public.rest_rpc_greet(first text, last text) returns text language sql stable as $$ select 'hi ' || first || ' ' || last $$;
+create or replace function public.rest_rpc_notes_after(min_id int) returns setof public.rest_rpc_notes language sql stable as $$
+  select * from public.rest_rpc_notes where id > min_id order by id $$;
+create or replace function public.rest_rpc_note(note_id int) returns public.rest_rpc_notes language sql stable as $$
+  select * from public.rest_rpc_notes where id = note_id $$;
+create or replace function public.rest_rpc_numbers() returns setof int language sql immutable as $$ select generate_series(1, 3) $$;
+create or replace function public.rest_rpc_echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
+create or replace function public.rest_rpc_touch() returns void language sql volatile as $$ update public.rest_rpc_notes set body = body where false $$;
+create or replace function public.rest_rpc_whoami() returns json language sql stable as $$
+  select json_build_object(
+    'role', current_user,
+    'sub', current_setting('request.jwt.claims', true)::json->>'sub',
+    'method', current_setting('request.method', true),
+    'path', current_setting('request.path', true),
+    'marker', current_setting('request.headers', true)::json->>'x-marker',
+    'search_path', current_setting('search_path'))
+$$;
+create or replace function public.rest_rpc_teapot() returns void language plpgsql as $$
+begin raise exception 'I am a teapot' using errcode = 'PT418', detail = 'short and stout'; end $$;
+create or replace function public.rest_rpc_fail() returns void language plpgsql as $$
+begin raise exception 'plain failure' using hint = 'try again'; end $$;
+create or replace function public.rest_rpc_headers() returns text language plpgsql as $$
+begin
+  perform set_config('response.headers', '[{"X-Custom": "yes"}, {"Cache-Control": "no-store"}]', true);
+  perform set_config('response.status', '202', true);
+  return 'accepted';
+end $$;
+`;
+
+let f: RestFixture;
+beforeAll(async () => {
+  f = await createFixture(DDL);
+  await reloadSchema(f, ['/rpc/rest_rpc_add', '/rpc/rest_rpc_headers', '/rpc/rest_rpc_whoami']);
+});
+afterAll(async () => {
+  await f.db.query(`
+    drop function if exists public.rest_rpc_add, public.rest_rpc_greet(text), public.rest_rpc_greet(text, text), public.rest_rpc_notes_after,
+      public.rest_rpc_note, public.rest_rpc_numbers, public.rest_rpc_echo, public.rest_rpc_touch, public.rest_rpc_whoami, public.rest_rpc_teapot,
+      public.rest_rpc_fail, public.rest_rpc_headers;
+    drop table if exists public.rest_rpc_notes cascade;`);
+  await f.close();
+});
+
+describe('rpc', () => {
+  it('scalar result as a bare JSON value; defaults fill missing args', async () => {
+    expect((await f.anon.rpc('rest_rpc_add', { a: 2, b: 3 })).data).toBe(5);
+    expect((await f.anon.rpc('rest_rpc_add', { a: 2 })).data).toBe(3);
+  });
+
+  it('chooses an overload by argument names', async () => {
+    expect((await f.anon.rpc('rest_rpc_greet', { name: 'ann' })).data).toBe('hi ann');
+    expect((await f.anon.rpc('rest_rpc_greet', { first: 'ann', last: 'lee' })).data).toBe('hi ann lee');
+    const none = await f.anon.rpc('rest_rpc_greet', { nick: 'x' });
+    expect(none.status).toBe(404);
+    expect(none.error?.code).toBe('PGRST202');
+    expect(none.error?.message).toBe('Could not find the function public.rest_rpc_greet(nick) in the schema cache');
+  });
+
+  it('set-returning functions take filters, order, limit and select', async () => {
+    const { data } = await f.anon.rpc('rest_rpc_notes_after', { min_id: 0 }).select('id, body').neq('body', 'beta').order('id', { ascending: false }).limit(1);
+    expect(data).toEqual([{ id: 3, body: 'gamma' }]);
+    const counted = await f.anon.rpc('rest_rpc_notes_after', { min_id: 1 }, { count: 'exact' });
+    expect(counted.count).toBe(2);
+  });
+
+  it('a function returning one composite gives an object; setof scalar an array', async () => {
+    expect((await f.anon.rpc('rest_rpc_note', { note_id: 2 })).data).toEqual({ id: 2, body: 'beta', owner: null });
+    expect((await f.anon.rpc('rest_rpc_numbers')).data).toEqual([1, 2, 3]);
+  });
+
+  it('GET passes arguments in the query string', async () => {
+    const { data } = await f.anon.rpc('rest_rpc_add', { a: 40, b: 2 }, { get: true });
+    expect(data).toBe(42);
+    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_notes_after?min_id=1&select=body&order=id`, { headers: f.anonHeaders });
+    expect(await res.json()).toEqual([{ body: 'beta' }, { body: 'gamma' }]);
+  });
+
+  it('a single unnamed jsonb parameter receives the whole body', async () => {
+    const { data } = await f.anon.rpc('rest_rpc_echo', { any: ['thing'], n: 1 });
+    expect(data).toEqual({ any: ['thing'], n: 1 });
+  });
+
+  it('void functions answer 204; volatile ones are refused on GET (25006 → 405)', async () => {
+    const post = await fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(post.status).toBe(204);
+    const get = await fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { headers: f.anonHeaders });
+    expect(get.status).toBe(405);
+    expect(((await get.json()) as { code: string }).code).toBe('25006');
+  });
+
+  it('sets role, claims, method, path, headers and search_path as PostgREST does', async () => {
+    const asA = await fetch(`${f.restUrl}/rpc/rest_rpc_whoami`, {
+      method: 'POST',
+      headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', 'X-Marker': 'm1' },
+      body: '{}',
+    });
+    expect(await asA.json()).toEqual({
+      role: 'authenticated', sub: USER_A, method: 'POST', path: '/rpc/rest_rpc_whoami', marker: 'm1', search_path: '"public", "public", "extensions"',
+    });
+    expect((await f.anon.rpc('rest_rpc_whoami')).data).toMatchObject({ role: 'anon', sub: null });
+  });
+
+  it('raise with errcode PTxyz answers status xyz; plain raise is P0001 → 400', async () => {
+    const teapot = await f.anon.rpc('rest_rpc_teapot');
+    expect(teapot.status).toBe(418);
+    expect(teapot.error).toMatchObject({ code: 'PT418', message: 'I am a teapot', details: 'short and stout' });
+    const fail = await f.anon.rpc('rest_rpc_fail');
+    expect(fail.status).toBe(400);
+    expect(fail.error).toMatchObject({ code: 'P0001', message: 'plain failure', hint: 'try again' });
+  });
+
+  it('honours response.headers and response.status set by the function', async () => {
+    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_headers`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-custom')).toBe('yes');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toBe('accepted');
+  });
+
+  it('other methods on rpc are PGRST101 (405)', async () => {
+    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_add`, { method: 'PATCH', headers: f.anonHeaders });
+    expect(res.status).toBe(405);
+    expect(((await res.json()) as { code: string }).code).toBe('PGRST101');
+  });
+});
