@@ -1,4 +1,5 @@
 import { createClient } from '@supabase/supabase-js';
+import ws from 'ws';
 import { DEFAULT_ANON_KEY } from '../local/config/keys.ts';
 import { measure, type RunStats } from './stats.ts';
 
@@ -12,6 +13,7 @@ export async function authBenchmarks(apiUrl: string, concurrency: number, second
   const client = () =>
     createClient(apiUrl, DEFAULT_ANON_KEY, {
       auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: ws as never },
       global: { headers: { 'X-Forwarded-For': randomAddress() } },
     });
   const credentials = { email: 'alice@marquee.test', password: 'marquee-demo-1' };

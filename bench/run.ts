@@ -9,11 +9,12 @@ import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import ws from 'ws';
 import { DEFAULT_ANON_KEY, DEFAULT_DB_PASSWORD, DEFAULT_JWT_SECRET } from '../local/config/keys.ts';
 import { findFreePort } from '../local/shared/ports.ts';
 import { authBenchmarks } from './auth.ts';
 import { measure, type RunStats } from './stats.ts';
-import { spawnStack, treeRssMiB } from './stack-process.ts';
+import { spawnStack, treeCpuSeconds, treeRssMiB, type StackProcess } from './stack-process.ts';
 
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,10 +33,11 @@ const env = {
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const dbUrl = (role: string) => `postgresql://${role}:${DEFAULT_DB_PASSWORD}@127.0.0.1:${ports.db}/postgres`;
 
+let stack: StackProcess | undefined;
 try {
   const cold = await spawnStack(env);
   await cold.stop();
-  const stack = await spawnStack(env);
+  stack = await spawnStack(env);
   console.log(`start to ready: ${cold.readyMs} ms on a new data directory (initdb, bootstrap, migrations, seed), ${stack.readyMs} ms on an existing one`);
 
   const userId = await createFixture();
@@ -44,10 +46,11 @@ try {
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET));
   await new Promise((resolve) => setTimeout(resolve, 500)); // let the schema cache reload
-  const idleRss = treeRssMiB(stack.child.pid!);
+  const idleRss = treeRssMiB(stack!.child.pid!);
 
   const supabase = createClient(apiUrl, DEFAULT_ANON_KEY, {
     auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: ws as never },
     global: { headers: { Authorization: `Bearer ${token}` } },
   });
   const randomId = () => 1 + Math.floor(Math.random() * ROWS);
@@ -55,12 +58,21 @@ try {
   if (probe.error) throw new Error(`bench query failed: ${JSON.stringify(probe.error)}`);
 
   let peakRss = idleRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMiB(stack.child.pid!))), 500);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMiB(stack!.child.pid!))), 500);
+  const cpuBefore = { client: process.cpuUsage(), stack: treeCpuSeconds(stack.child.pid!) };
   const viaStack = await measure(async () => {
     const { error } = await supabase.from('bench_items').select('*').eq('id', randomId()).single();
     if (error) throw error;
   }, CONCURRENCY, SECONDS);
+  const cpuAfter = { client: process.cpuUsage(cpuBefore.client), stack: treeCpuSeconds(stack.child.pid!) };
   clearInterval(sampler);
+  // The 1 s warm-up is inside the CPU window too, so divide by every request made in it.
+  const requestsInWindow = viaStack.requests * (1 + 1 / SECONDS);
+  const perRequestUs = (seconds: number) => Math.round((seconds * 1e6) / requestsInWindow);
+  const cpuLine =
+    `CPU per REST request: supabase-js client ${perRequestUs((cpuAfter.client.user + cpuAfter.client.system) / 1e6)} µs, ` +
+    `stack Node ${perRequestUs(cpuAfter.stack.node - cpuBefore.stack.node)} µs, ` +
+    `Postgres ${perRequestUs(cpuAfter.stack.postgres - cpuBefore.stack.postgres)} µs`;
 
   const pool = new pg.Pool({ connectionString: dbUrl('postgres'), max: CONCURRENCY });
   const direct = await measure(() => pool.query('select * from public.bench_items where id = $1', [randomId()]), CONCURRENCY, SECONDS);
@@ -92,9 +104,10 @@ try {
     CONCURRENCY,
   );
   console.log(`gateway overhead at p50 over pg with RLS: ${(viaStack.p50 - directRls.p50).toFixed(2)} ms`);
+  console.log(cpuLine);
   console.log(`resident memory of the stack (node + postgres): idle ${idleRss} MiB, under load ${peakRss} MiB`);
-  await stack.stop();
 } finally {
+  await stack?.stop();
   await rm(root, { recursive: true, force: true });
 }
 
