@@ -1,4 +1,5 @@
-import bcrypt from 'bcryptjs';
+// Native bcrypt hashes on libuv's thread pool, so sign-ins neither block nor queue behind REST traffic.
+import bcrypt from 'bcrypt';
 import { validationFailed, WeakPasswordError } from './errors.ts';
 import type { AuthSettings } from './settings.ts';
 
