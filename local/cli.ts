@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { loadConfig, type LocalConfig } from './config/index.ts';
-import { bootstrapPlatform } from './postgres/bootstrap.ts';
-import { generateTypes, migrateUp, resetDatabase } from './postgres/migrate.ts';
+import { generateTypes, prepareDatabase, resetDatabase } from './postgres/migrate.ts';
 import { startPostgres } from './postgres/server.ts';
 import { createLogger } from './shared/logger.ts';
 import { startStack, type StackStatus } from './stack.ts';
@@ -62,9 +61,7 @@ async function withDatabase(work: (config: LocalConfig) => Promise<void>): Promi
   }
   const postgres = await startPostgres(config, createLogger({ quiet: true }));
   try {
-    await bootstrapPlatform(config);
-    if (postgres.created) await resetDatabase(config);
-    else await migrateUp(config);
+    await prepareDatabase(config, postgres.created);
     await work(config);
   } finally {
     await postgres.stop();

@@ -5,8 +5,7 @@ import { createFunctionsService } from './functions/index.ts';
 import { createGateway } from './gateway/index.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './gateway/middleware/body-limit.ts';
 import { startMailCapture } from './mail/index.ts';
-import { bootstrapPlatform } from './postgres/bootstrap.ts';
-import { migrateUp, resetDatabase } from './postgres/migrate.ts';
+import { prepareDatabase } from './postgres/migrate.ts';
 import { startPostgres } from './postgres/server.ts';
 import { createRestService } from './rest/index.ts';
 import type { ServiceContext } from './shared/context.ts';
@@ -64,9 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   try {
     const postgres = await startPostgres(config, log);
     cleanups.push(() => postgres.stop());
-    await bootstrapPlatform(config);
-    if (postgres.created || options.reset) await resetDatabase(config);
-    else await migrateUp(config);
+    await prepareDatabase(config, postgres.created || Boolean(options.reset));
 
     const mail = await startMailCapture(config, log);
     cleanups.push(() => mail.close());

@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { dbUrl, type LocalConfig } from '../config/index.ts';
+import { bootstrapPlatform } from './bootstrap.ts';
+import { SUPERUSER } from './server.ts';
 
 const run = promisify(execFile);
 
@@ -28,17 +31,44 @@ export async function supabaseCli(config: LocalConfig, args: string[]): Promise<
   return stdout;
 }
 
-/** `supabase db reset`: drops user objects, applies every migration, then seed.sql. */
-export function resetDatabase(config: LocalConfig): Promise<string> {
-  return supabaseCli(config, ['db', 'reset']);
+/**
+ * Rebuilds the database as `supabase db reset` does: a new, empty database, the platform
+ * bootstrap, every migration, then seed.sql. The CLI's own `db reset` cannot be used: on the CLI
+ * stack's port it takes the target for its Docker stack and restarts containers, so the database
+ * is recreated here and `supabase db push --include-all --include-seed` applies the rest.
+ */
+export async function resetDatabase(config: LocalConfig): Promise<void> {
+  const admin = new pg.Client({ connectionString: dbUrl(config, SUPERUSER, 'template1') });
+  await admin.connect();
+  try {
+    await admin.query('drop database if exists postgres with (force)');
+    await admin.query('create database postgres');
+  } finally {
+    await admin.end();
+  }
+  await bootstrapPlatform(config);
+  await supabaseCli(config, ['db', 'push', '--include-all', '--include-seed']);
 }
 
 /** `supabase migration up`: applies migrations not yet recorded in supabase_migrations. */
-export function migrateUp(config: LocalConfig): Promise<string> {
-  return supabaseCli(config, ['migration', 'up']);
+export async function migrateUp(config: LocalConfig): Promise<void> {
+  await supabaseCli(config, ['migration', 'up']);
 }
 
 /** `supabase gen types typescript` for the API schemas. */
 export function generateTypes(config: LocalConfig): Promise<string> {
   return supabaseCli(config, ['gen', 'types', 'typescript', '--schema', 'public']);
+}
+
+/**
+ * Brings the database up to date at start: a new (or to-be-reset) database is rebuilt with
+ * migrations and seed; an existing one gets the bootstrap and any migrations added since.
+ */
+export async function prepareDatabase(config: LocalConfig, rebuild: boolean): Promise<void> {
+  if (rebuild) {
+    await resetDatabase(config);
+    return;
+  }
+  await bootstrapPlatform(config);
+  await migrateUp(config);
 }

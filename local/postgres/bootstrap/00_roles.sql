@@ -43,7 +43,20 @@ grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
 -- Storage switches roles through authenticator, not directly (image migration 20231013070755).
 grant authenticator to supabase_storage_admin;
-revoke anon, authenticated, service_role from supabase_storage_admin;
+do $$
+declare
+  api_role text;
+begin
+  foreach api_role in array array['anon', 'authenticated', 'service_role'] loop
+    if exists (
+      select 1 from pg_auth_members
+      where roleid = api_role::regrole and member = 'supabase_storage_admin'::regrole
+    ) then
+      execute format('revoke %I from supabase_storage_admin', api_role);
+    end if;
+  end loop;
+end
+$$;
 grant pg_read_all_data to supabase_read_only_user;
 grant pg_read_all_data, pg_signal_backend, pg_monitor to postgres;
 
