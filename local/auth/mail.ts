@@ -123,42 +123,45 @@ async function deliver(deps: MailDeps, to: string, action: EmailAction, link: st
 }
 
 /** Signup / invite confirmation: `confirmation_token`. */
-export async function sendConfirmation(
+export function sendConfirmation(
   db: Queryable,
   deps: MailDeps,
   user: UserRow,
   redirectTo: string | undefined,
   action: 'signup' | 'invite' = 'signup',
 ): Promise<void> {
-  checkFrequency(user.confirmation_sent_at, deps.settings);
-  const email = user.email ?? '';
-  const otp = generateOtp(deps.settings.email.otpLength);
-  const hash = tokenHash(email, otp);
-  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now(), updated_at = now() where id = $1`, [
-    user.id,
-    hash,
-  ]);
-  await storeOneTimeToken(db, user.id, 'confirmation_token', hash, email);
-  await deliver(deps, email, action, verifyLink(deps.settings, hash, action, safeRedirect(deps.settings, redirectTo)), otp);
+  return sendTokenLink(db, deps, user, 'confirmation', action, redirectTo);
 }
 
 /** Password recovery or magic link: both use `recovery_token`. */
-export async function sendRecoveryOrMagicLink(
+export function sendRecoveryOrMagicLink(
   db: Queryable,
   deps: MailDeps,
   user: UserRow,
   action: 'recovery' | 'magiclink',
   redirectTo: string | undefined,
 ): Promise<void> {
-  checkFrequency(user.recovery_sent_at, deps.settings);
+  return sendTokenLink(db, deps, user, 'recovery', action, redirectTo);
+}
+
+/** Stores a new OTP's hash in `<kind>_token` (and one_time_tokens), then mails the link and code. */
+async function sendTokenLink(
+  db: Queryable,
+  deps: MailDeps,
+  user: UserRow,
+  kind: 'confirmation' | 'recovery',
+  action: 'signup' | 'invite' | 'recovery' | 'magiclink',
+  redirectTo: string | undefined,
+): Promise<void> {
+  checkFrequency(kind === 'confirmation' ? user.confirmation_sent_at : user.recovery_sent_at, deps.settings);
   const email = user.email ?? '';
   const otp = generateOtp(deps.settings.email.otpLength);
   const hash = tokenHash(email, otp);
-  await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now(), updated_at = now() where id = $1`, [
+  await db.query(`update auth.users set ${kind}_token = $2, ${kind}_sent_at = now(), updated_at = now() where id = $1`, [
     user.id,
     hash,
   ]);
-  await storeOneTimeToken(db, user.id, 'recovery_token', hash, email);
+  await storeOneTimeToken(db, user.id, `${kind}_token`, hash, email);
   await deliver(deps, email, action, verifyLink(deps.settings, hash, action, safeRedirect(deps.settings, redirectTo)), otp);
 }
 
