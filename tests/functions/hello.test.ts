@@ -1,15 +1,11 @@
-import { createClient, FunctionsHttpError } from '@supabase/supabase-js';
+import { FunctionsHttpError } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { anonClient } from '../helpers/clients.ts';
 import { stackEnv } from '../helpers/env.ts';
 
 /** The hello function through supabase-js, as an app calls it. */
 const stack = stackEnv();
-const supabase = createClient(stack.url, stack.anonKey, {
-  auth: { persistSession: false, autoRefreshToken: false },
-  // Node 20 has no global WebSocket; supabase-js builds its realtime client eagerly.
-  realtime: { transport: WebSocket as never },
-});
+const supabase = anonClient();
 
 async function failure(error: unknown): Promise<{ status: number; body: unknown }> {
   expect(error).toBeInstanceOf(FunctionsHttpError);

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { anonClient, serviceClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
 
 /** A supabase-js client for the suite's stack, without storage or timers (one per test). */
 export function client(key: 'anon' | 'service_role' = 'anon', headers: Record<string, string> = {}): SupabaseClient {
-  const env = stackEnv();
-  return createClient(env.url, key === 'anon' ? env.anonKey : env.serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { headers },
-    realtime: { transport: ws as never },
-  });
+  return key === 'anon' ? anonClient({ headers }) : serviceClient({ headers });
 }
 
 export function uniqueEmail(tag = 'user'): string {

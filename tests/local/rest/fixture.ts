@@ -1,8 +1,8 @@
 /** Shared setup for the REST fidelity tests: a postgres connection, role clients and schema reloads. */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import ws from 'ws';
+import { anonClient, serviceClient, userClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
 
 export const USER_A = '00000000-0000-4000-8000-00000000000a';
@@ -30,22 +30,18 @@ export async function signUserToken(sub: string, extra: Record<string, unknown> 
     .sign(new TextEncoder().encode(stackEnv().jwtSecret));
 }
 
-const options = { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never } };
-
 export async function createFixture(ddl: string): Promise<RestFixture> {
   const env = stackEnv();
   const db = new pg.Client({ connectionString: env.dbUrl });
   await db.connect();
   await db.query(ddl);
   const [tokenA, tokenB] = await Promise.all([signUserToken(USER_A), signUserToken(USER_B)]);
-  const asUser = (token: string) =>
-    createClient(env.url, env.anonKey, { ...options, global: { headers: { Authorization: `Bearer ${token}` } } });
   return {
     db,
-    anon: createClient(env.url, env.anonKey, options),
-    service: createClient(env.url, env.serviceRoleKey, options),
-    userA: asUser(tokenA),
-    userB: asUser(tokenB),
+    anon: anonClient(),
+    service: serviceClient(),
+    userA: userClient(tokenA),
+    userB: userClient(tokenB),
     tokenA,
     restUrl: `${env.url}/rest/v1`,
     anonHeaders: { apikey: env.anonKey, Authorization: `Bearer ${env.anonKey}` },

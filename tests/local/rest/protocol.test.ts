@@ -1,6 +1,5 @@
-import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ws from 'ws';
+import { userClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
 import { createFixture, reloadSchema, signUserToken, type RestFixture } from './fixture.ts';
 
@@ -23,12 +22,7 @@ afterAll(async () => {
   await f.close();
 });
 
-const withToken = (token: string) =>
-  createClient(stackEnv().url, stackEnv().anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as never },
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  });
+const withToken = userClient;
 
 describe('JWT', () => {
   it('an expired token is PGRST303 with WWW-Authenticate', async () => {
