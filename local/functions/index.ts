@@ -5,12 +5,15 @@ import { Hono, type Context } from 'hono';
 import { basePath } from 'hono/route';
 import type { Service, ServiceContext } from '../shared/context.ts';
 import { denoBinaryPath } from './deno-binary.ts';
+import { functionsToReload, hotReloadFromConfig } from './hot-reload.ts';
 import { proxyToWorker, WorkerConnectionError } from './proxy.ts';
 import { configuredFunctions, FunctionRegistry, type FunctionConfigEntry, type FunctionDefinition } from './registry.ts';
 import { bootError, functionNotFound, workerError } from './responses.ts';
 import { checkJwt } from './verify-jwt.ts';
 import { buildWorkerEnv } from './worker-env.ts';
 import { WorkerBootError, WorkerProcess } from './worker-process.ts';
+import { WorkerSlot } from './worker-slot.ts';
+import { watchTree, type TreeWatcher } from './watch.ts';
 
 export type { FunctionConfigEntry, FunctionDefinition } from './registry.ts';
 
@@ -25,20 +28,36 @@ export interface FunctionsServiceOptions {
   env?: Record<string, string>;
   /** How long a worker may take to load its module (npm downloads included); default 60 s. */
   bootTimeoutMs?: number;
+  /**
+   * Restart a function's worker when its files change, as `supabase functions serve` does; default
+   * from config.toml's `[edge_runtime] policy` (`per_worker` and `oneshot` both reload: on).
+   */
+  hotReload?: boolean;
+  /** Quiet time after the last file event before workers restart (editors write in bursts); default 100 ms. */
+  reloadDebounceMs?: number;
+  /**
+   * How long a replaced worker may keep serving requests it had before the reload; default 150 s,
+   * the edge runtime's request idle timeout.
+   */
+  reloadDrainMs?: number;
 }
 
 export interface FunctionsService extends Service {
   /** Starts the named functions' workers now instead of on first request; resolves when they are ready. */
   warm(names: string[]): Promise<void>;
-  /** The worker process of a function, if one was created (tests use it to crash a worker). */
+  /** The worker process new requests of a function go to, if one was created (tests use it to crash a worker). */
   worker(name: string): WorkerProcess | undefined;
+  /** Replaced worker processes still finishing their requests after a hot reload. */
+  drainingWorkers(name: string): WorkerProcess[];
 }
 
 /**
  * The edge functions host, mounted by the gateway at `/functions/v1`. Each function runs in its own
  * long-lived Deno process (the real `deno` binary) started on first request; `/functions/v1/<name>/…`
  * is proxied to it as `/<name>/…`, as Supabase's edge runtime presents the path. verify_jwt comes
- * from config.toml (default on).
+ * from config.toml (default on). With hot reload, an edit under a function's folder restarts that
+ * function's worker, one under `_shared/` (or `.env`, `deno.json`) restarts all of them; the old
+ * process finishes the requests it is serving before it stops.
  */
 export async function createFunctionsService(
   ctx: ServiceContext,
@@ -50,14 +69,15 @@ export async function createFunctionsService(
   const registry = new FunctionRegistry(functionsDir, options.functions ?? configuredFunctions(config), config.supabaseDir);
   const denoPath = denoBinaryPath();
   const denoDir = path.join(config.projectRoot, '.marquee', 'deno');
-  const workers = new Map<string, WorkerProcess>();
+  const slots = new Map<string, { fn: FunctionDefinition; slot: WorkerSlot }>();
   let closed = false;
   const warnedEnvNames = new Set<string>();
 
-  const workerFor = (fn: FunctionDefinition): WorkerProcess => {
-    let worker = workers.get(fn.name);
-    if (!worker) {
-      worker = new WorkerProcess({
+  const slotFor = (fn: FunctionDefinition): WorkerSlot => {
+    const existing = slots.get(fn.name);
+    if (existing) return existing.slot;
+    const create = () =>
+      new WorkerProcess({
         name: fn.name,
         denoPath,
         args: [
@@ -76,10 +96,41 @@ export async function createFunctionsService(
         bootTimeoutMs: options.bootTimeoutMs ?? 60_000,
         log,
       });
-      workers.set(fn.name, worker);
-    }
-    return worker;
+    const slot = new WorkerSlot(create, options.reloadDrainMs ?? 150_000);
+    slots.set(fn.name, { fn, slot });
+    return slot;
   };
+
+  const reload = (changed: string[], lastEventAt: number) => {
+    if (closed) return;
+    // A worker spawned after the last change already loaded the new files.
+    const running = [...slots.values()]
+      .filter(({ slot }) => slot.worker.running && (slot.worker.startedAt ?? Infinity) <= lastEventAt)
+      .map(({ fn }) => fn);
+    const affected = functionsToReload(changed, running, functionsDir);
+    if (affected.length === 0) return;
+    for (const fn of affected) {
+      // A deleted function is not booted again; its next request answers 404.
+      const stillThere = registry.find(fn.name) !== undefined && existsSync(fn.entrypoint);
+      slots.get(fn.name)!.slot.reload(stillThere);
+    }
+    const files = changed.map((file) => path.relative(functionsDir, file) || '.').sort();
+    log.info('functions reloaded', {
+      functions: affected.map((fn) => fn.name),
+      changed: files.slice(0, 20),
+      ...(files.length > 20 ? { more: files.length - 20 } : {}),
+    });
+  };
+
+  let watcher: TreeWatcher | undefined;
+  if (options.hotReload ?? hotReloadFromConfig(config)) {
+    watcher = watchTree(watchRoots(functionsDir, registry.configuredEntrypoints()), reload, {
+      debounceMs: options.reloadDebounceMs ?? 100,
+      onError: (error) => log.warn('function file watch failed', { error: error.message }),
+    });
+    await watcher.ready;
+    log.info('watching functions for changes', { dir: functionsDir });
+  }
 
   const app = new Hono();
   app.all('/:name/*', async (c) => {
@@ -95,21 +146,21 @@ export async function createFunctionsService(
       log.error('function entrypoint not found', { function: fn.name, entrypoint: fn.entrypoint });
       return bootError();
     }
-    const worker = workerFor(fn);
-    let port: number;
+    let lease;
     try {
-      port = await worker.port();
+      lease = await slotFor(fn).acquire();
     } catch (error) {
       log.error('function worker failed to boot', { function: fn.name, error: (error as Error).message });
       return bootError();
     }
 
     try {
-      return await proxyToWorker(c.req.raw, port, functionPath(c));
+      return await proxyToWorker(c.req.raw, lease.port, functionPath(c), lease.release);
     } catch (error) {
+      lease.release();
       if (!(error instanceof WorkerConnectionError)) throw error;
       log.error('function worker failed during a request', { function: fn.name, error: error.message });
-      worker.discard(port);
+      lease.worker.discard(lease.port);
       return workerError();
     }
   });
@@ -123,15 +174,17 @@ export async function createFunctionsService(
         names.map(async (name) => {
           const fn = registry.find(name);
           if (!fn) throw new Error(`no function named ${name}`);
-          await workerFor(fn).port();
+          await slotFor(fn).worker.port();
         }),
       );
     },
-    worker: (name) => workers.get(name),
+    worker: (name) => slots.get(name)?.slot.worker,
+    drainingWorkers: (name) => slots.get(name)?.slot.drainingWorkers ?? [],
     async close() {
       closed = true;
-      await Promise.all([...workers.values()].map((worker) => worker.stop()));
-      workers.clear();
+      watcher?.close();
+      await Promise.all([...slots.values()].map(({ slot }) => slot.close()));
+      slots.clear();
     },
   };
 }
@@ -142,6 +195,15 @@ function functionPath(c: Context): string {
   const prefix = basePath(c);
   const pathname = prefix !== '/' && url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
   return pathname + url.search;
+}
+
+/** The functions folder, plus the folders of configured entrypoints that lie outside it. */
+function watchRoots(functionsDir: string, entrypoints: string[]): string[] {
+  const roots = [path.resolve(functionsDir)];
+  for (const dir of entrypoints.map((entrypoint) => path.dirname(path.resolve(entrypoint)))) {
+    if (!roots.some((root) => dir === root || dir.startsWith(root + path.sep))) roots.push(dir);
+  }
+  return roots;
 }
 
 /** The function's own deno.json when it has one (as Supabase prefers), else the functions folder's. */

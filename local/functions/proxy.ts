@@ -26,10 +26,17 @@ export class WorkerConnectionError extends Error {
 
 /**
  * Sends `request` to a worker on `127.0.0.1:port` with the path `pathWithQuery`, streaming the body
- * both ways. Resolves with the worker's response as soon as its headers arrive.
+ * both ways. Resolves with the worker's response as soon as its headers arrive. `onDone` is called
+ * once when the exchange is over: the response body ended or was cancelled, or the request failed.
  */
-export function proxyToWorker(request: Request, port: number, pathWithQuery: string): Promise<Response> {
+export function proxyToWorker(request: Request, port: number, pathWithQuery: string, onDone?: () => void): Promise<Response> {
   return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      onDone?.();
+    };
     const headers: http.OutgoingHttpHeaders = {};
     request.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name)) headers[name] = value;
@@ -41,6 +48,7 @@ export function proxyToWorker(request: Request, port: number, pathWithQuery: str
 
     upstream.on('response', (incoming) => {
       answered = true;
+      incoming.once('close', finish);
       const responseHeaders = new Headers();
       const raw = incoming.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -55,7 +63,12 @@ export function proxyToWorker(request: Request, port: number, pathWithQuery: str
     });
 
     upstream.on('error', (error) => {
-      if (!answered) reject(new WorkerConnectionError(error));
+      if (answered) return;
+      reject(new WorkerConnectionError(error));
+      finish();
+    });
+    upstream.once('close', () => {
+      if (!answered) finish();
     });
 
     request.signal.addEventListener('abort', () => upstream.destroy(), { once: true });

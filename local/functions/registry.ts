@@ -51,6 +51,11 @@ export class FunctionRegistry {
     }
   }
 
+  /** Entrypoints of the functions config.toml names (they may lie outside the functions folder). */
+  configuredEntrypoints(): string[] {
+    return [...this.configured.values()].map((fn) => fn.entrypoint);
+  }
+
   /** The function called `name`, or undefined when there is none (or it is disabled). */
   find(name: string): FunctionDefinition | undefined {
     if (!FUNCTION_NAME.test(name) || this.disabled.has(name)) return undefined;

@@ -41,6 +41,7 @@ export class WorkerProcess {
   private ready: Promise<number> | undefined;
   private readyPort: number | undefined;
   private closed = false;
+  private spawnedAt: number | undefined;
 
   constructor(private readonly options: WorkerProcessOptions) {}
 
@@ -54,6 +55,11 @@ export class WorkerProcess {
   /** True while a worker process exists (starting or ready). */
   get running(): boolean {
     return this.child !== undefined;
+  }
+
+  /** Epoch ms when the running process was spawned (it read its files after that). */
+  get startedAt(): number | undefined {
+    return this.child ? this.spawnedAt : undefined;
   }
 
   /** The worker's pid, for tests and logs. */
@@ -105,6 +111,7 @@ export class WorkerProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.spawnedAt = Date.now();
     liveProcesses.add(child);
     log.info('starting function worker', { function: name, pid: child.pid });
 
