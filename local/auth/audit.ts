@@ -13,6 +13,7 @@ const LOG_TYPES: Record<string, string> = {
   user_recovery_requested: 'user',
   user_confirmation_requested: 'user',
   user_repeated_signup: 'user',
+  user_reauthenticate_requested: 'user',
   user_updated_password: 'user',
   token_refreshed: 'token',
   token_revoked: 'token',

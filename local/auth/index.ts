@@ -5,13 +5,16 @@ import { createAuthDatabase } from './db.ts';
 import { renderError } from './errors.ts';
 import { createRateLimits } from './rate-limit.ts';
 import type { AuthDeps, AuthEnv } from './request.ts';
+import { adminLinkRoutes } from './routes/admin-links.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { emailLinkRoutes } from './routes/email-links.ts';
 import { factorRoutes } from './routes/factors.ts';
 import { publicRoutes } from './routes/public.ts';
+import { reauthenticateRoutes } from './routes/reauthenticate.ts';
 import { signupRoutes } from './routes/signup.ts';
 import { tokenRoutes } from './routes/token.ts';
 import { userRoutes } from './routes/user.ts';
+import { verifyRoutes } from './routes/verify.ts';
 import { readAuthSettings } from './settings.ts';
 
 /**
@@ -38,7 +41,19 @@ export async function createAuthService(ctx: ServiceContext): Promise<Service> {
   };
 
   const app = new Hono<AuthEnv>();
-  for (const routes of [publicRoutes, signupRoutes, tokenRoutes, userRoutes, adminRoutes, emailLinkRoutes, factorRoutes]) {
+  const routeGroups = [
+    publicRoutes,
+    signupRoutes,
+    tokenRoutes,
+    userRoutes,
+    reauthenticateRoutes,
+    adminRoutes,
+    adminLinkRoutes,
+    emailLinkRoutes,
+    verifyRoutes,
+    factorRoutes,
+  ];
+  for (const routes of routeGroups) {
     app.route('/', routes(deps));
   }
   app.notFound((c) => c.json({ code: 404, msg: '404 page not found' }, 404));

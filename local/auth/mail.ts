@@ -2,6 +2,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Mailer } from '../shared/mailer.ts';
 import type { Queryable } from './db.ts';
 import { AuthError, tooManyRequests } from './errors.ts';
+import { withFlowPrefix, type FlowType } from './pkce.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { AuthSettings } from './settings.ts';
 import type { UserRow } from './users.ts';
@@ -16,7 +17,9 @@ export interface MailDeps {
 }
 
 /** GoTrue's default templates (subjects and bodies) as the CLI stack sends them. */
-const TEMPLATES: Record<EmailAction, { subject: string; body: (link: string, code: string, email: string) => string }> = {
+type MailTemplate = EmailAction | 'reauthentication';
+
+const TEMPLATES: Record<MailTemplate, { subject: string; body: (link: string, code: string, email: string) => string }> = {
   signup: {
     subject: 'Confirm Your Signup',
     body: (link, code) =>
@@ -37,6 +40,10 @@ const TEMPLATES: Record<EmailAction, { subject: string; body: (link: string, cod
     body: (link, code) =>
       `<h2>Reset Password</h2>\n\n<p>Follow this link to reset the password for your user:</p>\n<p><a href="${link}">Reset Password</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
   },
+  reauthentication: {
+    subject: 'Confirm reauthentication',
+    body: (_link, code) => `<h2>Confirm reauthentication</h2>\n\n<p>Enter the code: ${code}</p>\n`,
+  },
   email_change: {
     subject: 'Confirm Email Change',
     body: (link, code, email) =>
@@ -56,10 +63,15 @@ export function tokenHash(address: string, otp: string): string {
   return createHash('sha224').update(address + otp).digest('hex');
 }
 
-type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new' | 'email_change_token_current';
+type OneTimeTokenType =
+  | 'confirmation_token'
+  | 'recovery_token'
+  | 'email_change_token_new'
+  | 'email_change_token_current'
+  | 'reauthentication_token';
 
 /** Keeps auth.one_time_tokens in step with the token columns, as GoTrue does. */
-async function storeOneTimeToken(db: Queryable, userId: string, type: OneTimeTokenType, hash: string, relatesTo: string) {
+export async function storeOneTimeToken(db: Queryable, userId: string, type: OneTimeTokenType, hash: string, relatesTo: string) {
   await db.query('delete from auth.one_time_tokens where user_id = $1 and token_type = $2', [userId, type]);
   await db.query(
     `insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
@@ -105,12 +117,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function verifyLink(settings: AuthSettings, hash: string, type: EmailAction, redirectTo: string): string {
-  const params = new URLSearchParams({ token: hash, type, redirect_to: redirectTo });
+/** The link a mail carries: `<external>/verify?token=…&type=…&redirect_to=…` (GoTrue's `GetEmailActionLink`). */
+export function verifyLink(settings: AuthSettings, token: string, type: EmailAction, redirectTo: string): string {
+  const params = new URLSearchParams({ token, type, redirect_to: redirectTo });
   return `${settings.externalUrl}/verify?${params.toString()}`;
 }
 
-async function deliver(deps: MailDeps, to: string, action: EmailAction, link: string, code: string, newEmail = ''): Promise<void> {
+async function deliver(deps: MailDeps, to: string, action: MailTemplate, link: string, code: string, newEmail = ''): Promise<void> {
   if (deps.emailLimiter && !deps.emailLimiter.take('global')) {
     throw tooManyRequests('over_email_send_rate_limit', 'email rate limit exceeded');
   }
@@ -122,47 +135,70 @@ async function deliver(deps: MailDeps, to: string, action: EmailAction, link: st
   }
 }
 
-/** Signup / invite confirmation: `confirmation_token`. */
-export function sendConfirmation(
-  db: Queryable,
-  deps: MailDeps,
-  user: UserRow,
-  redirectTo: string | undefined,
-  action: 'signup' | 'invite' = 'signup',
-): Promise<void> {
-  return sendTokenLink(db, deps, user, 'confirmation', action, redirectTo);
+/** Where a mailed link leads after verification, and whether it completes a PKCE flow. */
+export interface LinkOptions {
+  redirectTo?: string | undefined;
+  flow?: FlowType;
 }
 
-/** Password recovery or magic link: both use `recovery_token`. */
-export function sendRecoveryOrMagicLink(
+/** Signup confirmation: `confirmation_token`, at most once per `max_frequency`. */
+export async function sendConfirmation(db: Queryable, deps: MailDeps, user: UserRow, options: LinkOptions = {}): Promise<void> {
+  checkFrequency(user.confirmation_sent_at, deps.settings);
+  await sendTokenLink(db, deps, user, 'confirmation', 'signup', options);
+}
+
+/** Invitation: `confirmation_token` and `invited_at`; GoTrue applies no frequency limit to invites. */
+export async function sendInvite(db: Queryable, deps: MailDeps, user: UserRow, redirectTo: string | undefined): Promise<void> {
+  await sendTokenLink(db, deps, user, 'confirmation', 'invite', { redirectTo });
+  await db.query('update auth.users set invited_at = now(), updated_at = now() where id = $1', [user.id]);
+}
+
+/** Password recovery or magic link: both use `recovery_token` (and share its frequency limit). */
+export async function sendRecoveryOrMagicLink(
   db: Queryable,
   deps: MailDeps,
   user: UserRow,
   action: 'recovery' | 'magiclink',
-  redirectTo: string | undefined,
+  options: LinkOptions = {},
 ): Promise<void> {
-  return sendTokenLink(db, deps, user, 'recovery', action, redirectTo);
+  checkFrequency(user.recovery_sent_at, deps.settings);
+  await sendTokenLink(db, deps, user, 'recovery', action, options);
 }
 
-/** Stores a new OTP's hash in `<kind>_token` (and one_time_tokens), then mails the link and code. */
+/** Stores the hash of a new OTP for `kind` (prefixed `pkce_` in a PKCE flow), then mails its link and code. */
 async function sendTokenLink(
   db: Queryable,
   deps: MailDeps,
   user: UserRow,
   kind: 'confirmation' | 'recovery',
   action: 'signup' | 'invite' | 'recovery' | 'magiclink',
-  redirectTo: string | undefined,
+  options: LinkOptions,
 ): Promise<void> {
-  checkFrequency(kind === 'confirmation' ? user.confirmation_sent_at : user.recovery_sent_at, deps.settings);
+  const email = user.email ?? '';
+  const otp = generateOtp(deps.settings.email.otpLength);
+  const token = withFlowPrefix(tokenHash(email, otp), options.flow ?? 'implicit');
+  await storeEmailToken(db, user, kind, token);
+  await deliver(deps, email, action, verifyLink(deps.settings, token, action, safeRedirect(deps.settings, options.redirectTo)), otp);
+}
+
+/** Writes `<kind>_token` and `<kind>_sent_at` and the matching auth.one_time_tokens row. */
+export async function storeEmailToken(db: Queryable, user: UserRow, kind: 'confirmation' | 'recovery', token: string): Promise<void> {
+  await db.query(`update auth.users set ${kind}_token = $2, ${kind}_sent_at = now(), updated_at = now() where id = $1`, [user.id, token]);
+  await storeOneTimeToken(db, user.id, `${kind}_token`, token, user.email ?? '');
+}
+
+/** Reauthentication: a code (no link) for `updateUser({ password, nonce })`, in `reauthentication_token`. */
+export async function sendReauthentication(db: Queryable, deps: MailDeps, user: UserRow): Promise<void> {
+  checkFrequency(user.reauthentication_sent_at, deps.settings);
   const email = user.email ?? '';
   const otp = generateOtp(deps.settings.email.otpLength);
   const hash = tokenHash(email, otp);
-  await db.query(`update auth.users set ${kind}_token = $2, ${kind}_sent_at = now(), updated_at = now() where id = $1`, [
-    user.id,
-    hash,
-  ]);
-  await storeOneTimeToken(db, user.id, `${kind}_token`, hash, email);
-  await deliver(deps, email, action, verifyLink(deps.settings, hash, action, safeRedirect(deps.settings, redirectTo)), otp);
+  await db.query(
+    'update auth.users set reauthentication_token = $2, reauthentication_sent_at = now(), updated_at = now() where id = $1',
+    [user.id, hash],
+  );
+  await storeOneTimeToken(db, user.id, 'reauthentication_token', hash, email);
+  await deliver(deps, email, 'reauthentication', '', otp);
 }
 
 /**
@@ -174,15 +210,16 @@ export async function sendEmailChange(
   deps: MailDeps,
   user: UserRow,
   newEmail: string,
-  redirectTo: string | undefined,
+  options: LinkOptions = {},
 ): Promise<void> {
   checkFrequency(user.email_change_sent_at, deps.settings);
-  const redirect = safeRedirect(deps.settings, redirectTo);
+  const redirect = safeRedirect(deps.settings, options.redirectTo);
+  const flow = options.flow ?? 'implicit';
   const otpNew = generateOtp(deps.settings.email.otpLength);
-  const hashNew = tokenHash(newEmail, otpNew);
+  const hashNew = withFlowPrefix(tokenHash(newEmail, otpNew), flow);
   const secure = deps.settings.email.doubleConfirmChanges && !!user.email;
   const otpCurrent = secure ? generateOtp(deps.settings.email.otpLength) : '';
-  const hashCurrent = secure ? tokenHash(user.email ?? '', otpCurrent) : '';
+  const hashCurrent = secure ? withFlowPrefix(tokenHash(user.email ?? '', otpCurrent), flow) : '';
   await db.query(
     `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
             email_change_confirm_status = 0, email_change_sent_at = now(), updated_at = now() where id = $1`,

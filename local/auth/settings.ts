@@ -39,6 +39,8 @@ export interface AuthSettings {
     autoconfirm: boolean;
     doubleConfirmChanges: boolean;
     maxFrequencySeconds: number;
+    /** `secure_password_change`: an old session needs a reauthentication nonce to change the password. */
+    securePasswordChange: boolean;
     otpLength: number;
     otpExpirySeconds: number;
     /** Whether `[auth.email.smtp]` is enabled: the CLI applies `email_sent` only then. */
@@ -99,6 +101,7 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
       autoconfirm: email.enable_confirmations !== true,
       doubleConfirmChanges: email.double_confirm_changes !== false,
       maxFrequencySeconds: durationSeconds(email.max_frequency, 1),
+      securePasswordChange: email.secure_password_change === true,
       otpLength: numberOr(email.otp_length, 6),
       otpExpirySeconds: numberOr(email.otp_expiry, 3600),
       smtpEnabled: smtp.enabled === true,

@@ -4,6 +4,7 @@ import { audit } from '../audit.ts';
 import { AuthError, badRequest, internal, unprocessable, validationFailed } from '../errors.ts';
 import { sendConfirmation } from '../mail.ts';
 import { checkPasswordStrength, hashPassword } from '../passwords.ts';
+import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { clientInfo, objectParam, readJsonBody, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
 import { issueSession } from '../tokens.ts';
@@ -44,6 +45,9 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
     if (!password) throw validationFailed('Signup requires a valid password');
     checkPasswordStrength(settings, password);
     if (email && phone) throw validationFailed('Only an email address or phone number should be provided on signup.');
+    const pkce = pkceParams(body);
+    if (phone && pkce.codeChallenge) throw validationFailed('PKCE not supported for phone signups');
+    validatePkceParams(pkce);
     if (!email) {
       if (!settings.phoneEnabled) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
       throw new AuthError(500, 'unexpected_failure', 'Phone signups are not supported by Marquee Local');
@@ -96,7 +100,9 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
         return issueSession(tx, deps, userId, 'password', clientInfo(c));
       }
       await audit(tx, userId, address, 'user_confirmation_requested', { provider: 'email' }, clientInfo(c).ip);
-      await sendConfirmation(tx, { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent }, user, redirectTo);
+      const flow = flowTypeOf(pkce);
+      if (flow === 'pkce') await createFlowState(tx, pkce, 'email', 'email/signup', userId);
+      await sendConfirmation(tx, { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent }, user, { redirectTo, flow });
       return userJson((await findUserById(tx, userId))!);
     });
     return c.json(result);

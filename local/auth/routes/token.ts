@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
 import { CommitThenThrow } from '../db.ts';
-import { badRequest, OAuthError, unprocessable, validationFailed, WeakPasswordError } from '../errors.ts';
+import { badRequest, notFound as notFoundError, OAuthError, unprocessable, validationFailed, WeakPasswordError } from '../errors.ts';
 import { checkPasswordStrength, verifyPassword } from '../passwords.ts';
+import { deleteFlowState, redeemableFlowState } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { clientInfo, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
 import {
@@ -18,18 +19,18 @@ import { findUserByEmail, findUserById, hasPassword, isBanned, isEmailConfirmed,
 
 const INVALID_LOGIN = 'Invalid login credentials';
 
-/** `POST /token?grant_type=password|refresh_token`, as GoTrue's `Token`. */
+type Grant = (c: AuthContext, deps: AuthDeps, body: Record<string, unknown>) => Promise<JsonObject>;
+
+/** `POST /token?grant_type=password|refresh_token|pkce`, as GoTrue's `Token`. */
 export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
   app.post('/token', async (c) => {
     const grantType = c.req.query('grant_type') ?? '';
-    if (grantType !== 'password' && grantType !== 'refresh_token') {
-      throw badRequest('invalid_credentials', 'unsupported_grant_type');
-    }
+    const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+    if (!grant) throw badRequest('invalid_credentials', 'unsupported_grant_type');
     enforceRateLimit(c, deps.limits.token);
-    const body = await readJsonBody(c);
-    return c.json(grantType === 'password' ? await passwordGrant(c, deps, body) : await refreshTokenGrant(c, deps, body));
+    return c.json(await grant(c, deps, await readJsonBody(c)));
   });
 
   return app;
@@ -119,3 +120,31 @@ async function refreshTokenGrant(c: AuthContext, deps: AuthDeps, body: Record<st
     return tokenResponseJson({ accessToken, refreshToken: issued, user });
   });
 }
+
+/**
+ * GoTrue's `PKCE` grant: the auth code a PKCE link handed out and the verifier whose challenge
+ * started the flow buy a session, authenticated by the flow's method; the flow state is spent.
+ */
+async function pkceGrant(c: AuthContext, deps: AuthDeps, body: Record<string, unknown>): Promise<JsonObject> {
+  const authCode = stringParam(body, 'auth_code');
+  const codeVerifier = stringParam(body, 'code_verifier');
+  if (!authCode || !codeVerifier) {
+    throw validationFailed('invalid request: both auth code and code verifier should be non-empty');
+  }
+  const flow = await redeemableFlowState(deps.db.pool, authCode, codeVerifier);
+  const user = await findUserById(deps.db.pool, flow.user_id!);
+  if (!user) throw notFoundError('user_not_found', 'User not found');
+  const client = clientInfo(c);
+  return deps.db.transaction(async (tx) => {
+    await audit(tx, user.id, user.email, 'login', { provider_type: flow.provider_type }, client.ip);
+    const session = await issueSession(tx, deps, user.id, flow.authentication_method, client);
+    await deleteFlowState(tx, flow.id);
+    return session;
+  });
+}
+
+const GRANTS: Record<string, Grant> = {
+  password: passwordGrant,
+  refresh_token: refreshTokenGrant,
+  pkce: pkceGrant,
+};

@@ -4,7 +4,9 @@ import { AuthError, forbidden, unprocessable, validationFailed } from '../errors
 import { sendEmailChange } from '../mail.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../passwords.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
-import { clientInfo, objectParam, readJsonBody, requireUser, type AuthDeps, type AuthEnv } from '../request.ts';
+import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../pkce.ts';
+import { requireRecentAuthentication } from '../reauthentication.ts';
+import { clientInfo, objectParam, readJsonBody, requireUser, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
 import { deleteAllSessions, deleteOtherSessions, deleteSession } from '../sessions.ts';
 import {
   findUserById,
@@ -52,6 +54,9 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     if (changingEmail && (await findUserWithEmailIdentity(db.pool, email, settings.audience, user.id))) {
       throw unprocessable('email_exists', 'A user with this email address has already been registered');
     }
+    const pkce = pkceParams(body);
+    validatePkceParams(pkce);
+    if (password !== undefined) await requireRecentAuthentication(db.pool, settings, user, session, stringParam(body, 'nonce'));
     const addingFirstPassword = !!password && !hasPassword(user);
     let encrypted: string | undefined;
     if (password !== undefined) {
@@ -90,7 +95,10 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
           await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email, email_verified: true, phone_verified: false });
         } else {
           const fresh = (await findUserById(tx, user.id))!;
-          await sendEmailChange(tx, { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent }, fresh, email, c.req.query('redirect_to'));
+          const flow = flowTypeOf(pkce);
+          if (flow === 'pkce') await createFlowState(tx, pkce, 'email_change', 'email_change', user.id);
+          const mail = { settings, mailer: deps.mailer, emailLimiter: deps.limits.emailSent };
+          await sendEmailChange(tx, mail, fresh, email, { redirectTo: c.req.query('redirect_to'), flow });
         }
       }
       await audit(tx, user.id, user.email, 'user_modified', undefined, client.ip);

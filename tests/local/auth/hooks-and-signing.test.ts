@@ -1,63 +1,20 @@
 /**
- * In-process tests of the Auth service (Hono `app.request()`), built with config objects the shared
- * config.toml does not have: the custom access token hook enabled, and asymmetric signing keys.
+ * In-process tests of the Auth service (Hono `app.request()`, see in-process.ts), built with config the
+ * shared config.toml does not have: the custom access token hook enabled, and asymmetric signing keys.
  * They use the suite's database, so they need Marquee Local's platform roles and password.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthService } from '../../../local/auth/index.ts';
-import { loadConfig, type LocalConfig } from '../../../local/config/index.ts';
-import type { Service } from '../../../local/shared/context.ts';
-import { createJwtKeys } from '../../../local/shared/jwt.ts';
-import { createLogger } from '../../../local/shared/logger.ts';
-import { stackEnv } from '../../helpers/env.ts';
 import { decodeJwt, uniqueEmail } from './helpers.ts';
+import { asPostgres, startAuthService, type InProcessAuth } from './in-process.ts';
 
 const HOOK_SCHEMA = 'auth_hook_test';
 
-function configFor(auth: Record<string, unknown>): LocalConfig {
-  const db = new URL(stackEnv().dbUrl);
-  const base = loadConfig({ ports: { db: Number(db.port) }, quiet: true });
-  const toml = structuredClone(base.toml);
-  toml.auth = { ...(toml.auth as Record<string, unknown>), ...auth };
-  return { ...base, host: db.hostname, dbPassword: decodeURIComponent(db.password), toml };
-}
-
-async function buildService(config: LocalConfig): Promise<Service> {
-  const log = createLogger({ quiet: true });
-  const mailer = { send: async () => {}, close: () => {} };
-  return createAuthService({ config, jwt: await createJwtKeys(config), log, mailer });
-}
-
-function request(service: Service, config: LocalConfig, pathName: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-  return service.app.request(pathName, {
-    method: init.method ?? 'GET',
-    headers: {
-      Authorization: `Bearer ${init.token ?? config.anonKey}`,
-      'Content-Type': 'application/json',
-      'X-Supabase-Api-Version': '2024-01-01',
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
-
-async function asPostgres<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: stackEnv().dbUrl });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
-
 describe('auth: custom access token hook', () => {
-  let service: Service;
-  let config: LocalConfig;
+  let auth: InProcessAuth;
 
   beforeAll(async () => {
     await asPostgres((db) =>
@@ -84,17 +41,16 @@ describe('auth: custom access token hook', () => {
         revoke execute on function ${HOOK_SCHEMA}.hook(jsonb) from public, anon, authenticated;
       `),
     );
-    config = configFor({ hook: { custom_access_token: { enabled: true, uri: `pg-functions://postgres/${HOOK_SCHEMA}/hook` } } });
-    service = await buildService(config);
+    auth = await startAuthService({ hook: { custom_access_token: { enabled: true, uri: `pg-functions://postgres/${HOOK_SCHEMA}/hook` } } });
   });
 
   afterAll(async () => {
-    await service?.close();
+    await auth?.close();
     await asPostgres((db) => db.query(`drop schema if exists ${HOOK_SCHEMA} cascade`));
   });
 
   it('adds the claims the hook returns, given user_id, claims and authentication_method', async () => {
-    const response = await request(service, config, '/signup', { method: 'POST', body: { email: uniqueEmail('hooked'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('hooked'), password: 'hooked-pass-1' } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; user: { id: string } };
     const claims = decodeJwt(body.access_token);
@@ -102,13 +58,13 @@ describe('auth: custom access token hook', () => {
   });
 
   it('answers a hook error object with its http_code and message', async () => {
-    const response = await request(service, config, '/signup', { method: 'POST', body: { email: uniqueEmail('deny'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('deny'), password: 'hooked-pass-1' } });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ message: 'Accounts like this are not allowed' });
   });
 
   it('rejects claims missing a required claim: 500 with the schema message', async () => {
-    const response = await request(service, config, '/signup', { method: 'POST', body: { email: uniqueEmail('broken'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('broken'), password: 'hooked-pass-1' } });
     expect(response.status).toBe(500);
     const body = (await response.json()) as { code: string; message: string };
     expect(body.code).toBe('unexpected_failure');
@@ -117,15 +73,14 @@ describe('auth: custom access token hook', () => {
   });
 
   it('a hook that raises is a 500 naming the hook URI', async () => {
-    const response = await request(service, config, '/signup', { method: 'POST', body: { email: uniqueEmail('raise'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('raise'), password: 'hooked-pass-1' } });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ message: `Error running hook URI: pg-functions://postgres/${HOOK_SCHEMA}/hook` });
   });
 });
 
 describe('auth: asymmetric signing keys (auth.signing_keys_path)', () => {
-  let service: Service;
-  let config: LocalConfig;
+  let auth: InProcessAuth;
   let dir: string;
 
   beforeAll(async () => {
@@ -134,22 +89,21 @@ describe('auth: asymmetric signing keys (auth.signing_keys_path)', () => {
     const jwk = { ...(await exportJWK(privateKey)), kid: 'test-rs256', alg: 'RS256' };
     const keysPath = path.join(dir, 'signing_keys.json');
     await writeFile(keysPath, JSON.stringify([jwk]));
-    config = configFor({ signing_keys_path: keysPath });
-    service = await buildService(config);
+    auth = await startAuthService({ signing_keys_path: keysPath });
   });
 
   afterAll(async () => {
-    await service?.close();
+    await auth?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('signs access tokens with RS256 and publishes the public key at /.well-known/jwks.json', async () => {
-    const signup = await request(service, config, '/signup', { method: 'POST', body: { email: uniqueEmail('rs256'), password: 'signing-pass-1' } });
+    const signup = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('rs256'), password: 'signing-pass-1' } });
     expect(signup.status).toBe(200);
     const { access_token: token } = (await signup.json()) as { access_token: string };
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', kid: 'test-rs256', typ: 'JWT' });
 
-    const jwksResponse = await request(service, config, '/.well-known/jwks.json');
+    const jwksResponse = await auth.request('/.well-known/jwks.json');
     expect(jwksResponse.status).toBe(200);
     const jwks = (await jwksResponse.json()) as JSONWebKeySet;
     expect(jwks.keys).toHaveLength(1);
@@ -158,14 +112,14 @@ describe('auth: asymmetric signing keys (auth.signing_keys_path)', () => {
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { audience: 'authenticated' });
     expect(payload.role).toBe('authenticated');
 
-    const me = await request(service, config, '/user', { token });
+    const me = await auth.request('/user', { token });
     expect(me.status).toBe(200);
   });
 
   it('serves an empty key set with only the HS256 secret', async () => {
-    const hs = await buildService(configFor({}));
+    const hs = await startAuthService();
     try {
-      const response = await request(hs, configFor({}), '/.well-known/jwks.json');
+      const response = await hs.request('/.well-known/jwks.json');
       expect(await response.json()).toEqual({ keys: [] });
     } finally {
       await hs.close();
@@ -175,23 +129,22 @@ describe('auth: asymmetric signing keys (auth.signing_keys_path)', () => {
 
 describe('auth: error shapes by API version', () => {
   it('answers {code, message} for 2024-01-01 and {code, error_code, msg} without the header', async () => {
-    const config = configFor({});
-    const service = await buildService(config);
+    const auth = await startAuthService();
     try {
-      const modern = await request(service, config, '/token?grant_type=password', { method: 'POST', body: { email: uniqueEmail('x'), password: 'nope-nope' } });
+      const modern = await auth.request('/token?grant_type=password', { method: 'POST', body: { email: uniqueEmail('x'), password: 'nope-nope' } });
       expect(modern.status).toBe(400);
       expect(modern.headers.get('x-supabase-api-version')).toBe('2024-01-01');
       expect(await modern.json()).toEqual({ code: 'invalid_credentials', message: 'Invalid login credentials' });
 
-      const legacy = await service.app.request('/token?grant_type=password', {
+      const legacy = await auth.service.app.request('/token?grant_type=password', {
         method: 'POST',
-        headers: { Authorization: `Bearer ${config.anonKey}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${auth.config.anonKey}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ email: uniqueEmail('x'), password: 'nope-nope' }),
       });
       expect(await legacy.json()).toEqual({ code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' });
       expect(legacy.headers.get('x-sb-error-code')).toBe('invalid_credentials');
     } finally {
-      await service.close();
+      await auth.close();
     }
   });
 });
