@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { LocalConfig } from '../config/index.ts';
 import type { Service } from '../shared/context.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { apiKey, bearerFromKeys } from './middleware/api-key.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
+import { cors } from './middleware/cors.ts';
 import { REQUEST_ID_HEADER, requestId } from './middleware/request-id.ts';
 
 export interface GatewayServices {
@@ -24,7 +24,6 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
   if (!config.quiet) app.use(accessLog(log));
   app.use(
     cors({
-      origin: '*',
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       exposeHeaders: [
         'Content-Range', 'Content-Profile', 'Content-Location', 'Location', 'Preference-Applied', 'Range-Unit',

@@ -81,12 +81,18 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
   };
 
   const root = serve((r) => rootDocument(state, r, ctx.config.host), () => '/');
+  const rpc = serve((r, c) => handleRpc(state, r, c.req.param('fn')!, c), (c) => `/rpc/${c.req.param('fn')}`);
   app.all('/', root);
-  app.all('/rpc/:fn', serve((r, c) => handleRpc(state, r, c.req.param('fn')!, c), (c) => `/rpc/${c.req.param('fn')}`));
   app.all('/:relation', serve((r, c) => {
     const name = c.req.param('relation')!;
     return r.method === 'GET' || r.method === 'HEAD' ? handleRead(state, r, name) : handleWrite(state, r, name, c);
   }, (c) => `/${c.req.param('relation')}`));
+  // `/rpc/:fn` as a parameter rather than a static segment beside `/:relation`: Hono's RegExpRouter
+  // (far cheaper per request than its trie router) cannot mix the two; other pairs fall through.
+  app.all('/:relation/:fn', async (c, next) => {
+    if (c.req.param('relation') === 'rpc') return rpc(c);
+    await next();
+  });
   // `/rest/v1/` (trailing slash) is the root too; the gateway's router is strict about slashes.
   app.all('*', (c) => (/^(\/rest\/v1)?\/$/.test(c.req.path) ? root(c)
     : errorResponse(new RestError(404, 'PGRST125', 'Invalid path specified in request URL'))));

@@ -37,8 +37,7 @@ export interface RestRequest {
 
 export async function readRequest(state: RestState, c: Context, path: string): Promise<RestRequest> {
   const method = c.req.method.toUpperCase();
-  const headers: Record<string, string> = {};
-  for (const [k, v] of c.req.raw.headers) headers[k.toLowerCase()] = v;
+  const headers = requestHeaders(c);
   const auth = await authenticate(state.jwt, headers.authorization, state.anonRole);
   const read = method === 'GET' || method === 'HEAD';
   const profile = read ? headers['accept-profile'] : headers['content-profile'];
@@ -64,6 +63,46 @@ export async function readRequest(state: RestState, c: Context, path: string): P
     rangeHeader: read ? parseRange(headers.range, headers['range-unit']) : undefined,
   };
 }
+
+/**
+ * The request's headers as a fetch `Headers` object lists them, which is what `request.headers`
+ * shows: lower-case names in sorted order, a repeated header joined with `, ` (`cookie` with `; `),
+ * the last `set-cookie`. Under the Node server they are read from the raw header list, sparing a
+ * `Headers` object per request; the one header the gateway rewrites before REST sees it
+ * (`Authorization`: an sb_ key or a missing bearer becomes a role JWT) is read back from the request.
+ */
+function requestHeaders(c: Context): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
+  if (!Array.isArray(raw)) {
+    for (const [k, v] of c.req.raw.headers) headers[k.toLowerCase()] = v;
+    return headers;
+  }
+  const merged = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = String(raw[i]).toLowerCase();
+    if (name.startsWith(':')) continue;
+    const value = trimHttpWhitespace(String(raw[i + 1]));
+    const prior = merged.get(name);
+    merged.set(name, prior === undefined || name === 'set-cookie' ? value : prior + (name === 'cookie' ? '; ' : ', ') + value);
+  }
+  const authorization = c.req.header('authorization');
+  if (authorization === undefined) merged.delete('authorization');
+  else merged.set('authorization', authorization);
+  for (const name of [...merged.keys()].sort()) headers[name] = merged.get(name)!;
+  return headers;
+}
+
+/** Strips leading and trailing tabs, spaces, CRs and LFs, as `Headers` normalises a value. */
+function trimHttpWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
 
 export function txContext(state: RestState, r: RestRequest, readOnly: boolean): RequestContext {
   return {

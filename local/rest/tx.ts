@@ -1,7 +1,7 @@
 /**
  * Runs one request as one transaction in a single round trip: a multi-statement simple query is
- * one implicit transaction, so `set transaction read only`, the request GUCs (set as PostgREST sets
- * them) and the main statement travel together and any error rolls everything back.
+ * one implicit transaction, so the request GUCs (set as PostgREST sets them, read-only mode among
+ * them for reads) and the main statement travel together and any error rolls everything back.
  */
 import type { Sql } from 'postgres';
 import { ident, setLocal } from './sql.ts';
@@ -23,8 +23,16 @@ export interface RequestContext {
 
 export type Row = Record<string, unknown>;
 
-export function settingsSql(r: RequestContext): string {
+/**
+ * One statement setting every GUC of the request. `set_config('transaction_read_only', 'on', true)`
+ * is what `set transaction read only` does, without a statement of its own. The settings are
+ * evaluated in a subquery and the statement returns no columns: Postgres keeps volatile outputs of
+ * a subquery it does not read, and the values set (the request headers among them) need not travel
+ * back to be parsed and dropped.
+ */
+export function settingsSql(r: RequestContext, readOnly = r.readOnly): string {
   const settings = [
+    ...(readOnly ? [setLocal('transaction_read_only', 'on')] : []),
     setLocal('search_path', [r.schema, ...r.extraSearchPath].map(ident).join(', ')),
     ...r.roleSettings.map(([k, v]) => setLocal(k, v)),
     setLocal('role', r.role),
@@ -35,7 +43,7 @@ export function settingsSql(r: RequestContext): string {
     setLocal('request.cookies', JSON.stringify(r.cookies)),
   ];
   if (r.timezone) settings.push(setLocal('timezone', r.timezone));
-  return `select ${settings.join(', ')}`;
+  return `select from (select ${settings.join(', ')}) pgrst_settings`;
 }
 
 /**
@@ -44,12 +52,12 @@ export function settingsSql(r: RequestContext): string {
  */
 export async function runRequest(sql: Sql, r: RequestContext, statements: string[], rollback = false): Promise<Row[][]> {
   if (!rollback) {
-    const text = [r.readOnly ? 'set transaction read only' : undefined, settingsSql(r), ...statements].filter(Boolean).join(';\n');
+    const text = [settingsSql(r), ...statements].join(';\n');
     return lastResults(await sql.unsafe(text), statements.length);
   }
   const reserved = await sql.reserve();
   try {
-    const text = [r.readOnly ? 'begin read only' : 'begin', settingsSql(r), ...statements].join(';\n');
+    const text = [r.readOnly ? 'begin read only' : 'begin', settingsSql(r, false), ...statements].join(';\n');
     return lastResults(await reserved.unsafe(text), statements.length);
   } finally {
     await reserved.unsafe('rollback').catch(() => undefined);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { setResponseHeaders } from './response-headers.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -9,6 +10,6 @@ export function requestId(): MiddlewareHandler<{ Variables: { requestId: string 
     const id = c.req.header(REQUEST_ID_HEADER) || randomUUID();
     c.set('requestId', id);
     await next();
-    c.header(REQUEST_ID_HEADER, id);
+    setResponseHeaders(c, [[REQUEST_ID_HEADER, id]]);
   };
 }

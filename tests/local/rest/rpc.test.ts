@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackEnv } from '../../helpers/env.ts';
 import { createFixture, reloadSchema, USER_A, type RestFixture } from './fixture.ts';
 
 const DDL = `
@@ -27,6 +29,8 @@ create or replace function public.rest_rpc_whoami() returns json language sql st
     'marker', current_setting('request.headers', true)::json->>'x-marker',
     'search_path', current_setting('search_path'))
 $$;
+create or replace function public.rest_rpc_headers_seen() returns json language sql stable as $$
+  select current_setting('request.headers', true)::json $$;
 create or replace function public.rest_rpc_teapot() returns void language plpgsql as $$
 begin raise exception 'I am a teapot' using errcode = 'PT418', detail = 'short and stout'; end $$;
 create or replace function public.rest_rpc_fail() returns void language plpgsql as $$
@@ -42,13 +46,13 @@ end $$;
 let f: RestFixture;
 beforeAll(async () => {
   f = await createFixture(DDL);
-  await reloadSchema(f, ['/rpc/rest_rpc_add', '/rpc/rest_rpc_headers', '/rpc/rest_rpc_whoami']);
+  await reloadSchema(f, ['/rpc/rest_rpc_add', '/rpc/rest_rpc_headers', '/rpc/rest_rpc_whoami', '/rpc/rest_rpc_headers_seen']);
 });
 afterAll(async () => {
   await f.db.query(`
     drop function if exists public.rest_rpc_add, public.rest_rpc_greet(text), public.rest_rpc_greet(text, text), public.rest_rpc_notes_after,
       public.rest_rpc_note, public.rest_rpc_numbers, public.rest_rpc_echo, public.rest_rpc_touch, public.rest_rpc_whoami, public.rest_rpc_teapot,
-      public.rest_rpc_fail, public.rest_rpc_headers;
+      public.rest_rpc_fail, public.rest_rpc_headers, public.rest_rpc_headers_seen;
     drop table if exists public.rest_rpc_notes cascade;`);
   await f.close();
 });
@@ -110,6 +114,36 @@ describe('rpc', () => {
       role: 'authenticated', sub: USER_A, method: 'POST', path: '/rpc/rest_rpc_whoami', marker: 'm1', search_path: '"public", "public", "extensions"',
     });
     expect((await f.anon.rpc('rest_rpc_whoami')).data).toMatchObject({ role: 'anon', sub: null });
+  });
+
+  it('request.headers lists the headers as PostgREST does: lower-case, sorted, repeats joined, the bearer the gateway passes', async () => {
+    const env = stackEnv();
+    // Raw HTTP, so repeated headers reach the server as separate lines.
+    const text = await new Promise<string>((resolve, reject) => {
+      const url = new URL(`${f.restUrl}/rpc/rest_rpc_headers_seen`);
+      const req = request(url, {
+        headers: [
+          'Host', new URL(f.restUrl).host, 'apikey', env.anonKey, 'Authorization', `Bearer ${env.secretKey}`, 'X-Repeat', ' one ', 'x-repeat', 'two',
+          'Cookie', 'a=1', 'cookie', 'b=2', 'Z-Last', 'z', 'A-First', 'a',
+        ],
+      }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(`${res.statusCode} ${body}`));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(text.slice(0, 4)).toBe('200 ');
+    const seen = JSON.parse(text.slice(4)) as Record<string, string>;
+    expect(seen).toMatchObject({
+      'a-first': 'a', apikey: env.anonKey, authorization: `Bearer ${env.serviceRoleKey}`, cookie: 'a=1; b=2', 'x-repeat': 'one, two', 'z-last': 'z',
+    });
+    expect(Object.keys(seen)).toEqual([...Object.keys(seen)].sort());
+
+    const anon = await fetch(`${f.restUrl}/rpc/rest_rpc_headers_seen`, { headers: { apikey: env.anonKey } });
+    expect(((await anon.json()) as Record<string, string>).authorization).toBe(`Bearer ${env.anonKey}`);
   });
 
   it('raise with errcode PTxyz answers status xyz; plain raise is P0001 → 400', async () => {
