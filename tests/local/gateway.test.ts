@@ -1,5 +1,7 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientWithKey } from '../helpers/clients.ts';
-import { describe, expect, it } from 'vitest';
+import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
 
 /** The API gateway as the CLI stack's Kong behaves: key-auth, CORS, request ids, unknown routes. */
@@ -27,6 +29,36 @@ describe('apikey', () => {
   ])('the %s opens auth', async (_name, key) => {
     const res = await fetch(`${env.url}/auth/v1/health`, { headers: { apikey: key() } });
     expect(res.status).toBe(200);
+  });
+
+  describe('as a query parameter', () => {
+    let db: pg.Client;
+    beforeAll(async () => {
+      db = await connectAsPostgres();
+      await db.query(`
+        drop table if exists public.gateway_fixture_items;
+        create table public.gateway_fixture_items (id int primary key);
+        alter table public.gateway_fixture_items enable row level security;
+        create policy "anyone can read items" on public.gateway_fixture_items for select to anon using (true);
+        insert into public.gateway_fixture_items values (1), (2);
+      `);
+    });
+    afterAll(async () => {
+      await db.query('drop table if exists public.gateway_fixture_items');
+      await db.end();
+    });
+
+    it('opens REST and is not read as a filter', async () => {
+      const url = `${env.url}/rest/v1/gateway_fixture_items?id=eq.2&apikey=${env.anonKey}`;
+      // the DDL notified the schema cache; give it a moment to reload
+      let res = await fetch(url);
+      for (let tries = 0; res.status === 404 && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        res = await fetch(url);
+      }
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([{ id: 2 }]);
+    });
   });
 
   it('auth routes Supabase leaves open need no key', async () => {

@@ -36,9 +36,17 @@ describe('apiKey', () => {
     expect(await res.json()).toEqual({ authorization: `Bearer ${jwt}` });
   });
 
-  it('accepts the key as a query parameter', async () => {
-    const res = await app.request(`/x?apikey=${config.anonKey}`);
+  it('accepts the key as a query parameter and takes it out of the query the services see', async () => {
+    const seen = new Hono();
+    seen.use(apiKey(config));
+    seen.all('*', async (c) => c.json({ url: c.req.url, authorization: c.req.header('authorization'), body: await c.req.text() }));
+    const res = await seen.request(`http://gateway/rest/v1/items?id=eq.1&apikey=${config.anonKey}&select=id`, { method: 'POST', body: 'kept' });
     expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      url: 'http://gateway/rest/v1/items?id=eq.1&select=id',
+      authorization: `Bearer ${config.anonKey}`,
+      body: 'kept',
+    });
   });
 
   it("keeps a caller's own bearer token", async () => {
