@@ -94,6 +94,18 @@ describe('OpenAPI root', () => {
   });
 });
 
+describe('values', () => {
+  it.each(["it's", 'back\\slash', "\\'; drop table rest_pr_things; --", 'ünïcödé ✓'])('%s round-trips through a write and a filter', async (name) => {
+    const id = 100 + Math.floor(Math.random() * 1_000_000);
+    const inserted = await f.service.from('rest_pr_things').insert({ id, name }).select().single();
+    expect(inserted.error).toBeNull();
+    expect(inserted.data).toEqual({ id, name });
+    const found = await f.anon.from('rest_pr_things').select('id').eq('name', name);
+    expect(found.data).toEqual([{ id }]);
+    await f.service.from('rest_pr_things').delete().eq('id', id);
+  });
+});
+
 describe('resilience', () => {
   it('keeps serving after a burst of bad requests', async () => {
     const bad = await Promise.all(
