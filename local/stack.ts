@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
 import { apiUrl, dbUrl, loadConfig, type ConfigOverrides, type LocalConfig } from './config/index.ts';
 import { createAuthService } from './auth/index.ts';
@@ -7,8 +9,10 @@ import { DEFAULT_MAX_BODY_BYTES } from './gateway/middleware/body-limit.ts';
 import { startMailCapture } from './mail/index.ts';
 import { prepareDatabase } from './postgres/migrate.ts';
 import { startPostgres } from './postgres/server.ts';
+import { createRealtimeService } from './realtime/index.ts';
 import { createRestService } from './rest/index.ts';
-import type { ServiceContext } from './shared/context.ts';
+import { createStorageService } from './storage/index.ts';
+import type { Service, ServiceContext } from './shared/context.ts';
 import { createJwtKeys } from './shared/jwt.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createMailer } from './shared/mailer.ts';
@@ -34,6 +38,8 @@ export interface StackStatus {
   apiUrl: string;
   restUrl: string;
   functionsUrl: string;
+  storageUrl: string;
+  realtimeUrl: string;
   dbUrl: string;
   mailpitUrl: string;
   smtpPort: number;
@@ -78,8 +84,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const functions = await createFunctionsService(ctx);
     cleanups.push(() => functions.close());
 
-    const gateway = createGateway(config, log, { auth, rest, functions }, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const storage = await createStorageService(ctx);
+    cleanups.push(() => storage.close());
+    const realtime = await createRealtimeService(ctx);
+    cleanups.push(() => realtime.close());
+
+    const services = { auth, rest, functions, storage, realtime };
+    const gateway = createGateway(config, log, services, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const server = await listen(gateway.fetch, config);
+    routeUpgrades(server, { '/realtime/v1/': realtime });
     cleanups.push(() => closeServer(server));
 
     return { config, status: statusOf(config), startupMs: Math.round(performance.now() - started), stop };
@@ -95,6 +108,8 @@ function statusOf(config: LocalConfig): StackStatus {
     apiUrl: api,
     restUrl: `${api}/rest/v1`,
     functionsUrl: `${api}/functions/v1`,
+    storageUrl: `${api}/storage/v1`,
+    realtimeUrl: `${api.replace(/^http/, 'ws')}/realtime/v1`,
     dbUrl: dbUrl(config),
     mailpitUrl: `http://${config.host}:${config.ports.mailHttp}`,
     smtpPort: config.ports.mailSmtp,
@@ -110,6 +125,15 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.ports.api, hostname: config.host }, () => resolve(server));
     server.once('error', reject);
+  });
+}
+
+/** WebSocket upgrades go to the service owning the path prefix; any other is refused. */
+function routeUpgrades(server: ServerType, byPrefix: Record<string, Service>): void {
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const service = Object.entries(byPrefix).find(([prefix]) => request.url?.startsWith(prefix))?.[1];
+    if (service?.upgrade) service.upgrade(request, socket, head);
+    else socket.destroy();
   });
 }
 

@@ -12,6 +12,8 @@ export interface GatewayServices {
   auth: Service;
   rest: Service;
   functions: Service;
+  storage: Service;
+  realtime: Service;
 }
 
 /** Auth routes Supabase's gateway leaves open: links in emails, OAuth redirects, public keys. */
@@ -32,7 +34,9 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
       maxAge: 3600,
     }),
   );
-  app.use(bodyLimit(maxBodyBytes));
+  // Storage enforces its buckets' own size limits on uploads.
+  const limitBody = bodyLimit(maxBodyBytes);
+  for (const prefix of ['/auth/v1', '/rest/v1', '/functions/v1']) app.use(`${prefix}/*`, limitBody);
 
   const requireKey = apiKey(config);
   app.use('/auth/v1/*', async (c, next) =>
@@ -41,10 +45,16 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
   app.use('/rest/v1/*', requireKey);
   app.use('/rest/v1', requireKey);
   app.use('/functions/v1/*', bearerFromKeys(config));
+  // Like the CLI's gateway, storage needs no apikey (public objects are plain links); it checks
+  // the bearer token itself. Realtime checks the apikey of its WebSocket URL itself.
+  app.use('/storage/v1/*', bearerFromKeys(config));
+  app.use('/realtime/v1/*', requireKey);
 
   app.route('/auth/v1', services.auth.app);
   app.route('/rest/v1', services.rest.app);
   app.route('/functions/v1', services.functions.app);
+  app.route('/storage/v1', services.storage.app);
+  app.route('/realtime/v1', services.realtime.app);
 
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
   app.onError((error, c) => {

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Hono } from 'hono';
 import type { LocalConfig } from '../config/index.ts';
 import type { JwtKeys } from './jwt.ts';
@@ -15,5 +17,7 @@ export interface ServiceContext {
 /** A service: a Hono sub-app the gateway mounts under its prefix, and how to release its resources. */
 export interface Service {
   app: Hono;
+  /** WebSocket upgrades for the service's prefix (Realtime); the gateway refuses them otherwise. */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
 }
