@@ -46,7 +46,8 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
   app.use('/rest/v1', requireKey);
   app.use('/functions/v1/*', bearerFromKeys(config));
   // Like the CLI's gateway, storage needs no apikey (public objects are plain links); it checks
-  // the bearer token itself. Realtime checks the apikey of its WebSocket URL itself.
+  // the bearer token itself. Realtime's HTTP API needs the key; its WebSocket upgrades never reach
+  // this app (local/stack.ts routes them) and check the apikey of their URL themselves.
   app.use('/storage/v1/*', bearerFromKeys(config));
   app.use('/realtime/v1/*', requireKey);
 
