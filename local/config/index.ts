@@ -130,3 +130,13 @@ function numberFrom(value: string | undefined): number | undefined {
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
 }
+
+/** Each accepted API key (legacy JWT or new sb_ form) and the role JWT it stands for. */
+export function roleJwtByApiKey(config: LocalConfig): Map<string, string> {
+  return new Map([
+    [config.anonKey, config.anonKey],
+    [config.publishableKey, config.anonKey],
+    [config.serviceRoleKey, config.serviceRoleKey],
+    [config.secretKey, config.serviceRoleKey],
+  ]);
+}

@@ -30,6 +30,8 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
       exposeHeaders: [
         'Content-Range', 'Content-Profile', 'Content-Location', 'Location', 'Preference-Applied', 'Range-Unit',
         'X-Total-Count', 'Link', 'X-Supabase-Api-Version', REQUEST_ID_HEADER,
+        // storage: downloads and resumable (TUS) uploads
+        'ETag', 'Content-Disposition', 'Upload-Offset', 'Upload-Length', 'Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size',
       ],
       maxAge: 3600,
     }),

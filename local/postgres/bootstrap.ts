@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { dbUrl, type LocalConfig } from '../config/index.ts';
+import { ENSURE_MESSAGE_PARTITIONS } from './realtime-partitions.ts';
 import { SUPERUSER } from './server.ts';
 
 const LOGIN_ROLES = ['postgres', 'authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_replication_admin', 'supabase_read_only_user', 'pgbouncer'];
@@ -26,6 +27,7 @@ export async function bootstrapPlatform(config: LocalConfig): Promise<void> {
         throw new Error(`platform bootstrap ${file} failed: ${(error as Error).message}`, { cause: error });
       }
     }
+    await client.query(ENSURE_MESSAGE_PARTITIONS);
     // Every login role shares the stack's database password, as in the CLI stack.
     for (const role of LOGIN_ROLES) {
       await client.query(`alter role ${client.escapeIdentifier(role)} with password ${client.escapeLiteral(config.dbPassword)}`);

@@ -70,6 +70,22 @@ describe('schemas and extensions', () => {
   });
 });
 
+describe('realtime', () => {
+  it('postgres owns the supabase_realtime publication, so migrations can publish tables', async () => {
+    const { rows } = await db.query(
+      `select r.rolname from pg_publication p join pg_roles r on r.oid = p.pubowner where p.pubname = 'supabase_realtime'`,
+    );
+    expect(rows).toEqual([{ rolname: 'postgres' }]);
+  });
+
+  it("realtime.messages has today's partition", async () => {
+    const { rows } = await db.query(
+      `select to_regclass('realtime.messages_' || to_char(now() at time zone 'utc', 'YYYY_MM_DD')) is not null as present`,
+    );
+    expect(rows[0].present).toBe(true);
+  });
+});
+
 describe('default privileges on public', () => {
   it('a table a migration creates is reachable by anon and authenticated (RLS is the only gate)', async () => {
     await db.query('create table public.platform_fixture (id int)');

@@ -1,15 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { LocalConfig } from '../../config/index.ts';
-
-/** Each accepted API key (legacy JWT or new sb_ form) and the role JWT it stands for. */
-function roleJwtByKey(config: LocalConfig): Map<string, string> {
-  return new Map([
-    [config.anonKey, config.anonKey],
-    [config.publishableKey, config.anonKey],
-    [config.serviceRoleKey, config.serviceRoleKey],
-    [config.secretKey, config.serviceRoleKey],
-  ]);
-}
+import { roleJwtByApiKey, type LocalConfig } from '../../config/index.ts';
 
 /**
  * Checks the `apikey` header (or query parameter) as the Supabase gateway's key-auth does: only
@@ -19,7 +9,7 @@ function roleJwtByKey(config: LocalConfig): Map<string, string> {
  * hide_credentials), so REST does not read it as a filter.
  */
 export function apiKey(config: LocalConfig): MiddlewareHandler {
-  const keys = roleJwtByKey(config);
+  const keys = roleJwtByApiKey(config);
   return async (c, next) => {
     const header = c.req.header('apikey');
     const key = header ?? c.req.query('apikey');
@@ -47,7 +37,7 @@ function withoutQueryKey(request: Request): Request {
 
 /** Functions need no apikey (verify_jwt decides), but sb_ keys still become role JWTs. */
 export function bearerFromKeys(config: LocalConfig): MiddlewareHandler {
-  const keys = roleJwtByKey(config);
+  const keys = roleJwtByApiKey(config);
   return async (c, next) => {
     const key = c.req.header('apikey');
     normaliseBearer(c.req.raw.headers, keys, key ? keys.get(key) : undefined);

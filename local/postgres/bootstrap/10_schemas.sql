@@ -38,7 +38,8 @@ grant usage on schema graphql_public to postgres, anon, authenticated, service_r
 grant execute on all functions in schema extensions to postgres, anon, authenticated, service_role;
 grant all on all tables in schema extensions to postgres with grant option;
 
--- Realtime's publication; postgres_changes subscribes tables to it.
+-- Realtime's publication; postgres_changes subscribes tables to it. On Supabase postgres owns it,
+-- so a migration can `alter publication supabase_realtime add table …`.
 do $$
 begin
   if not exists (select 1 from pg_publication where pubname = 'supabase_realtime') then
@@ -46,6 +47,7 @@ begin
   end if;
 end
 $$;
+alter publication supabase_realtime owner to postgres;
 
 -- Schema-cache reloads on DDL, as the Supabase image does: PostgREST (and Marquee Local's REST
 -- service) listen on channel pgrst, so a migration's new table is reachable without a restart.

@@ -9,9 +9,8 @@
 -- Not reproduced: realtime.subscription and the WAL/RLS machinery (apply_rls, list_changes, cast,
 -- check_equality_op, …) the hosted service uses internally for postgres_changes.
 --
--- Runs as supabase_admin on every start: guarded creates, create-or-replace functions, and the
--- partitions for yesterday … today + 3 days (the Realtime service creates the same window when it
--- connects; a long-running Marquee Local realtime service should call it again daily).
+-- Runs as supabase_admin on every start: guarded creates and create-or-replace functions. The
+-- daily partitions come from local/postgres/realtime-partitions.ts (after this file, then hourly).
 
 -- Schema ------------------------------------------------------------------------------------------
 
@@ -74,26 +73,8 @@ comment on table realtime.messages is
   'Broadcast messages and channel authorisation: policies on this table decide who may join, read and send on private channels.';
 comment on table realtime.schema_migrations is 'Migrations applied by the Realtime service.';
 
--- One partition per UTC day, named messages_YYYY_MM_DD, as the Realtime service names them.
-do $$
-declare
-  day date;
-  part text;
-begin
-  for day in
-    select d::date
-    from generate_series((now() at time zone 'utc')::date - 1, (now() at time zone 'utc')::date + 3, interval '1 day') as d
-  loop
-    part := 'messages_' || to_char(day, 'YYYY_MM_DD');
-    if to_regclass(format('realtime.%I', part)) is null then
-      execute format(
-        'create table realtime.%I partition of realtime.messages for values from (%L) to (%L)',
-        part, day::timestamp, (day + 1)::timestamp);
-    end if;
-    execute format('alter table realtime.%I owner to supabase_realtime_admin', part);
-  end loop;
-end
-$$;
+-- The daily partitions (yesterday … today + 3) are created right after the bootstrap files and then
+-- hourly by the Realtime service, from one statement: local/postgres/realtime-partitions.ts.
 
 -- Functions ---------------------------------------------------------------------------------------
 
