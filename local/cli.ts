@@ -8,7 +8,7 @@ import { createLogger } from './shared/logger.ts';
 import { startStack, type StackStatus } from './stack.ts';
 
 const USAGE = `usage: tsx local/cli.ts <command> [--quiet]
-  start      start Marquee Local (Postgres, auth, rest, functions, mail) and print its status
+  start      start Marquee Local (Postgres, auth, rest, storage, realtime, functions, mail) and print its status
   db-reset   rebuild the database from supabase/migrations and supabase/seed.sql
   gen-types  write sdk/src/database.types.ts with \`supabase gen types typescript\``;
 
@@ -82,6 +82,8 @@ function formatStatus(status: StackStatus): string {
     ['API URL', status.apiUrl],
     ['REST URL', status.restUrl],
     ['Functions URL', status.functionsUrl],
+    ['Storage URL', status.storageUrl],
+    ['Realtime URL', status.realtimeUrl],
     ['DB URL', status.dbUrl],
     ['Mailpit URL', status.mailpitUrl],
     ['SMTP port', String(status.smtpPort)],
