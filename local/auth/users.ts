@@ -237,6 +237,24 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<string> 
   return id;
 }
 
+/** A new, unconfirmed email user as GoTrue's `signupNewUser` makes one; returns its id. */
+export function insertEmailUser(
+  db: Queryable,
+  settings: { audience: string; defaultRole: string },
+  user: { email: string; encryptedPassword: string; data: JsonObject },
+): Promise<string> {
+  return insertUser(db, {
+    email: user.email,
+    encryptedPassword: user.encryptedPassword,
+    aud: settings.audience,
+    role: settings.defaultRole,
+    appMetadata: { provider: 'email', providers: ['email'] },
+    userMetadata: user.data,
+  }).catch((error: unknown) => {
+    throw internal('Database error saving new user', error);
+  });
+}
+
 export async function insertIdentity(
   db: Queryable,
   userId: string,

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../../local/config/index.ts';
 import { DEFAULT_ANON_KEY } from '../../local/config/keys.ts';
 import { findFreePort } from '../../local/shared/ports.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 /**
  * `npm start`'s entry point as a user runs it: it prints the status, serves, and on Ctrl-C stops
@@ -42,15 +43,6 @@ function descendants(pid: number): number[] {
   }
   return found;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe.runIf(runsLocally)('npm start', () => {
   it('prints the status, serves, and stops everything on SIGINT', async () => {
@@ -92,6 +84,6 @@ describe.runIf(runsLocally)('npm start', () => {
     expect(processes.length).toBeGreaterThan(2); // postgres and its workers, the deno worker
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    await expect.poll(() => processes.filter(alive), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => processes.filter(isAlive), { timeout: 10_000 }).toEqual([]);
   }, 120_000);
 });

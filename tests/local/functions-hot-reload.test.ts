@@ -9,6 +9,7 @@ import type { ServiceContext } from '../../local/shared/context.ts';
 import { createJwtKeys } from '../../local/shared/jwt.ts';
 import type { Logger } from '../../local/shared/logger.ts';
 import type { Mailer } from '../../local/shared/mailer.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 /**
  * Hot reload of the edge functions host, in-process over a temporary functions folder with real Deno
@@ -133,15 +134,6 @@ async function until(name: string, done: (answer: Answer) => boolean, timeoutMs 
 }
 
 const write = (file: string, source: string) => writeFileSync(path.join(functionsDir, file), source);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('functions hot reload', { timeout: 90_000 }, () => {
   it("restarts only the edited function's worker, once per burst of writes", async () => {
     const alpha = await get('alpha');
@@ -158,7 +150,7 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     expect(await get('beta')).toEqual(beta);
     expect(reloads.slice(reloadsBefore)).toEqual([{ msg: 'functions reloaded', functions: ['alpha'], changed: ['alpha/index.ts'] }]);
     // the replaced worker had nothing in flight, so it is gone
-    await expect.poll(() => alive(alpha.pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isAlive(alpha.pid), { timeout: 10_000 }).toBe(false);
   });
 
   it('restarts every running worker when a _shared module changes', async () => {
@@ -194,7 +186,7 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     expect(fresh.pid).not.toBe(oldPid);
 
     // the old worker is still there, finishing its two requests
-    expect(alive(oldPid)).toBe(true);
+    expect(isAlive(oldPid)).toBe(true);
     expect(service.drainingWorkers('slow').map((worker) => worker.pid)).toEqual([oldPid]);
 
     writeFileSync(gateFile, 'open');
@@ -204,7 +196,7 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     expect(rest).toBe('slow-1:end');
 
     // with its last response over, the old worker stops
-    await expect.poll(() => alive(oldPid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isAlive(oldPid), { timeout: 10_000 }).toBe(false);
     expect(service.drainingWorkers('slow')).toEqual([]);
     expect((await get('slow')).pid).toBe(fresh.pid);
   });
@@ -224,11 +216,11 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
   it('close() stops the watcher and leaves no deno process behind', async () => {
     for (const name of ['alpha', 'beta', 'solo', 'slow']) await get(name);
     const current = ['alpha', 'beta', 'solo', 'slow'].map((name) => service.worker(name)!.pid!);
-    expect(current.every(alive)).toBe(true);
+    expect(current.every(isAlive)).toBe(true);
     const reloadsBefore = reloads.length;
 
     await service.close();
-    for (const pid of [...seenPids, ...current]) expect(alive(pid), `deno worker ${pid} still running`).toBe(false);
+    for (const pid of [...seenPids, ...current]) expect(isAlive(pid), `deno worker ${pid} still running`).toBe(false);
 
     write('alpha/index.ts', versioned('alpha-3'));
     await new Promise((resolve) => setTimeout(resolve, 400));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
 import type { Queryable } from '../db.ts';
-import { internal, notFound, unprocessable, validationFailed } from '../errors.ts';
+import { notFound, unprocessable, validationFailed } from '../errors.ts';
 import { generateOtp, safeRedirect, sendInvite, storeEmailToken, storeOneTimeToken, tokenHash, verifyLink, type EmailAction } from '../mail.ts';
 import { checkPasswordStrength, hashPassword, randomPassword } from '../passwords.ts';
 import { objectParam, readJsonBody, requireAdmin, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
@@ -10,7 +10,7 @@ import {
   findUserById,
   findUserWithEmailIdentity,
   insertIdentity,
-  insertUser,
+  insertEmailUser,
   isEmailConfirmed,
   updateUserMetadata,
   userJson,
@@ -168,16 +168,8 @@ function linkVerificationType(type: LinkType): EmailAction {
 /** A new email user, unconfirmed, as GoTrue's `signupNewUser` + `createNewIdentity` make one. */
 async function createEmailUser(tx: Queryable, deps: AuthDeps, email: string, password: string, data: JsonObject): Promise<User> {
   const { settings } = deps;
-  const userId = await insertUser(tx, {
-    email,
-    encryptedPassword: password ? await hashPassword(password) : '',
-    aud: settings.audience,
-    role: settings.defaultRole,
-    appMetadata: { provider: 'email', providers: ['email'] },
-    userMetadata: data,
-  }).catch((error: unknown) => {
-    throw internal('Database error saving new user', error);
-  });
+  const encryptedPassword = password ? await hashPassword(password) : '';
+  const userId = await insertEmailUser(tx, settings, { email, encryptedPassword, data });
   await insertIdentity(tx, userId, 'email', userId, { sub: userId, email, email_verified: false, phone_verified: false });
   return (await findUserById(tx, userId))!;
 }

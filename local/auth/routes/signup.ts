@@ -13,6 +13,7 @@ import {
   findUserById,
   findUserWithEmailIdentity,
   insertIdentity,
+  insertEmailUser,
   insertUser,
   isEmailConfirmed,
   userJson,
@@ -71,16 +72,7 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
         userId = existing.id;
         await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [userId, encryptedPassword]);
       } else {
-        userId = await insertUser(tx, {
-          email: address,
-          encryptedPassword,
-          aud: settings.audience,
-          role: settings.defaultRole,
-          appMetadata: { provider: 'email', providers: ['email'] },
-          userMetadata: data,
-        }).catch((error: unknown) => {
-          throw internal('Database error saving new user', error);
-        });
+        userId = await insertEmailUser(tx, settings, { email: address, encryptedPassword, data });
       }
       const identityData: JsonObject = { sub: userId, email: address, email_verified: false, phone_verified: false };
       for (const [key, value] of Object.entries(data)) if (!(key in identityData)) identityData[key] = value;

@@ -1,19 +1,11 @@
 /** Shared helpers for the Realtime tests: subscribing with a bounded wait, and waiting for events. */
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
-import { stackEnv } from '../../helpers/env.ts';
+import { signUserToken } from '../../helpers/tokens.ts';
 
 export const USER_A = '00000000-0000-4000-8000-0000000000a1';
 export const USER_B = '00000000-0000-4000-8000-0000000000b2';
 
-/** An HS256 user token signed with the stack's JWT secret, as GoTrue would issue it. */
-export async function signUserToken(sub: string, extra: Record<string, unknown> = {}, expiresIn: string | number = '1h'): Promise<string> {
-  return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', ...extra })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(stackEnv().jwtSecret));
-}
+export { signUserToken };
 
 /** Subscribes and resolves with the final status (SUBSCRIBED, CHANNEL_ERROR, …) and error. */
 export function subscribe(channel: RealtimeChannel, timeoutMs = 10_000): Promise<{ status: string; error?: Error }> {

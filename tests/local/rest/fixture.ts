@@ -1,9 +1,9 @@
 /** Shared setup for the REST fidelity tests: a postgres connection, role clients and schema reloads. */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { anonClient, serviceClient, userClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
+import { signUserToken } from '../../helpers/tokens.ts';
 
 export const USER_A = '00000000-0000-4000-8000-00000000000a';
 export const USER_B = '00000000-0000-4000-8000-00000000000b';
@@ -21,14 +21,7 @@ export interface RestFixture {
   close(): Promise<void>;
 }
 
-/** An HS256 user token signed with the stack's JWT secret, as GoTrue would issue it. */
-export async function signUserToken(sub: string, extra: Record<string, unknown> = {}, expiresIn: string | number = '1h'): Promise<string> {
-  return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', ...extra })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(stackEnv().jwtSecret));
-}
+export { signUserToken };
 
 export async function createFixture(ddl: string): Promise<RestFixture> {
   const env = stackEnv();

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { anonClient, serviceClient, userClient } from '../../helpers/clients.ts';
 import { connectAsPostgres } from '../../helpers/db.ts';
 import { stackEnv } from '../../helpers/env.ts';
-import { signUserToken } from '../rest/fixture.ts';
+import { signUserToken } from '../../helpers/tokens.ts';
 
 export interface StorageFixture {
   db: pg.Client;
