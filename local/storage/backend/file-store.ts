@@ -23,10 +23,12 @@ export class FileStore {
     this.tmpDir = path.join(root, '.tmp');
   }
 
-  /** The file of one version of an object; refuses anything resolving outside the root. */
+  /** The file of one version of an object; refuses anything resolving outside its bucket's folder. */
   pathOf(bucket: string, key: string, version: string): string {
-    const full = path.resolve(this.root, bucket, key, version);
-    if (!full.startsWith(this.root + path.sep) || bucket.startsWith('.')) throw ERRORS.invalidKey(key);
+    const bucketDir = path.resolve(this.root, bucket);
+    const full = path.resolve(bucketDir, key, version);
+    const inside = (dir: string, file: string) => file.startsWith(dir + path.sep);
+    if (bucket.startsWith('.') || !inside(this.root, bucketDir) || !inside(bucketDir, full)) throw ERRORS.invalidKey(key);
     return full;
   }
 

@@ -60,6 +60,11 @@ describe('file store', () => {
   it('refuses keys escaping the root', () => {
     expect(() => files.pathOf('b', '../../etc/passwd', 'v1')).toThrow(/Invalid key/);
   });
+
+  it("refuses keys reaching into another bucket's folder", () => {
+    expect(() => files.pathOf('a', '../b/secret.txt', 'v1')).toThrow(/Invalid key/);
+    expect(files.pathOf('a', 'dir/../ok.txt', 'v1')).toBe(path.join(root, 'a', 'ok.txt', 'v1'));
+  });
 });
 
 describe('a failed upload', () => {
