@@ -47,22 +47,12 @@ export function settingsSql(r: RequestContext, readOnly = r.readOnly): string {
 }
 
 /**
- * Returns the result rows of each of `statements` (after the settings).
- * With `rollback`, the work is undone on a reserved connection (`Prefer: tx=rollback`).
+ * Returns the result rows of each of `statements` (after the settings). `Prefer: tx=…` is not
+ * honoured: Supabase runs PostgREST with its default `db-tx-end = commit`, which ignores it.
  */
-export async function runRequest(sql: Sql, r: RequestContext, statements: string[], rollback = false): Promise<Row[][]> {
-  if (!rollback) {
-    const text = [settingsSql(r), ...statements].join(';\n');
-    return lastResults(await sql.unsafe(text), statements.length);
-  }
-  const reserved = await sql.reserve();
-  try {
-    const text = [r.readOnly ? 'begin read only' : 'begin', settingsSql(r, false), ...statements].join(';\n');
-    return lastResults(await reserved.unsafe(text), statements.length);
-  } finally {
-    await reserved.unsafe('rollback').catch(() => undefined);
-    reserved.release();
-  }
+export async function runRequest(sql: Sql, r: RequestContext, statements: string[]): Promise<Row[][]> {
+  const text = [settingsSql(r), ...statements].join(';\n');
+  return lastResults(await sql.unsafe(text), statements.length);
 }
 
 function lastResults(results: unknown, n: number): Row[][] {

@@ -66,14 +66,13 @@ export async function handleRpc(state: RestState, r: RestRequest, name: string, 
   const statement = finalStatement({ source: callSql(routine, args), rows, count: counts.exact, body: routine.returnsVoid ? 'none' : format });
   const readOnly = read || routine.volatility !== 'v';
   const statements = counts.planned ? [counts.planned, statement] : [statement];
-  const results = await runRequest(state.sql, txContext(state, r, readOnly), statements, r.prefer.tx === 'rollback');
+  const results = await runRequest(state.sql, txContext(state, r, readOnly), statements);
   const row = finalRow(results[results.length - 1]?.[0]);
   const total = r.prefer.count === 'planned' ? plannedRows(results[0]) : row.total;
 
   const applied: string[] = [];
   if (singleObject) applied.push('params=single-object');
   if (r.prefer.count) applied.push(`count=${r.prefer.count}`);
-  if (r.prefer.tx) applied.push(`tx=${r.prefer.tx}`);
   if (routine.returnsVoid) return respond(r, 204, null, preferenceApplied(r, applied), row, state.schemas);
   if (r.media === 'object' && row.pageTotal !== 1) throw singularError(row.pageTotal);
   const status = routine.returnsSet ? rangeStatus(range.offset, row.pageTotal, total) : 200;

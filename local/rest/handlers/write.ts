@@ -90,7 +90,6 @@ export async function handleWrite(state: RestState, r: RestRequest, name: string
   }
   const strict = r.prefer.handling === 'strict' && r.prefer.maxAffected !== undefined && r.method !== 'POST';
   if (strict) applied.push('handling=strict', `max-affected=${r.prefer.maxAffected}`);
-  if (r.prefer.tx) applied.push(`tx=${r.prefer.tx}`);
   const statement = finalStatement({
     source,
     rows,
@@ -98,7 +97,7 @@ export async function handleWrite(state: RestState, r: RestRequest, name: string
     requireSingle: r.media === 'object',
     maxAffected: strict ? r.prefer.maxAffected : undefined,
   });
-  const results = await runRequest(state.sql, txContext(state, r, false), [statement], r.prefer.tx === 'rollback');
+  const results = await runRequest(state.sql, txContext(state, r, false), [statement]);
   const row = finalRow(results[0]?.[0]);
 
   const headers: Record<string, string> = {
