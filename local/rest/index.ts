@@ -38,12 +38,14 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
 
   let cache: SchemaCache = await loadSchemaCache(sql, schemas);
   let roleSettings = await loadRoleSettings(sql);
+  let inDbConfig = await loadInDbConfig(sql);
   let reloading: Promise<void> | undefined;
   const reload = () => {
     reloading ??= (async () => {
       try {
         cache = await loadSchemaCache(sql, schemas);
         roleSettings = await loadRoleSettings(sql);
+        inDbConfig = await loadInDbConfig(sql);
         log.info('schema cache reloaded', { relations: cache.relations.size });
       } catch (error) {
         log.error('schema cache reload failed', { error: (error as Error).message });
@@ -65,6 +67,7 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
     jwt: ctx.jwt,
     anonRole: 'anon',
     roleSettings: () => roleSettings,
+    aggregatesEnabled: () => configBool(inDbConfig.get('db_aggregates_enabled')) ?? false,
   };
 
   const app = new Hono();
@@ -155,6 +158,36 @@ async function loadRoleSettings(sql: postgres.Sql): Promise<Map<string, [string,
     map.set(role, [...(map.get(role) ?? []), [name, setting.slice(i + 1)]]);
   }
   return map;
+}
+
+/**
+ * PostgREST's in-database configuration: `pgrst.*` settings of the role it connects as
+ * (`alter role authenticator set pgrst.db_aggregates_enabled = 'true'`), read at start and on
+ * `NOTIFY pgrst, 'reload config'`; a setting for this database wins over one for all databases.
+ */
+async function loadInDbConfig(sql: postgres.Sql): Promise<Map<string, string>> {
+  const rows = await sql<{ setting: string }[]>`
+    select unnest(s.setconfig) as setting
+    from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+    where r.rolname = current_user
+      and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+    order by s.setdatabase`;
+  const config = new Map<string, string>();
+  for (const { setting } of rows) {
+    const i = setting.indexOf('=');
+    const name = setting.slice(0, i);
+    if (name.startsWith('pgrst.')) config.set(name.slice('pgrst.'.length), setting.slice(i + 1));
+  }
+  return config;
+}
+
+/** A boolean as PostgREST's config reads one from text: true/false in any case, or a number (> 0 is true). */
+function configBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return /^-?\d+$/.test(v) ? Number(v) > 0 : undefined;
 }
 
 function stringList(value: unknown): string[] | undefined {

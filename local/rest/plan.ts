@@ -2,7 +2,7 @@
 import { RestError } from './errors.ts';
 import type { Filter, LogicTree, OrderTerm } from './parse/filters.ts';
 import { emptyEmbedParams, type QueryParams } from './parse/query.ts';
-import type { SelectColumn, SelectItem, SelectStar } from './parse/select.ts';
+import { hasAggregate, type SelectColumn, type SelectItem, type SelectStar } from './parse/select.ts';
 import { findRelationship, isToOne } from './relationships.ts';
 import type { Relation, Relationship, SchemaCache } from './schema-cache.ts';
 
@@ -40,7 +40,12 @@ export interface RootSource {
   ref: string;
 }
 
-export function planRead(cache: SchemaCache, root: RootSource, select: SelectItem[], params: QueryParams): ReadPlan {
+export interface PlanOptions {
+  /** PostgREST's `db-aggregates-enabled` (off by default, as on Supabase). */
+  aggregates: boolean;
+}
+
+export function planRead(cache: SchemaCache, root: RootSource, select: SelectItem[], params: QueryParams, options: PlanOptions): ReadPlan {
   let counter = 0;
   const used = new Set<string>();
 
@@ -93,6 +98,10 @@ export function planRead(cache: SchemaCache, root: RootSource, select: SelectIte
       throw new RestError(400, 'PGRST108', `'${resource}' is not an embedded resource in this request`, null,
         `Verify that '${resource}' is included in the 'select' query parameter.`);
     }
+  }
+  // Checked once the plan resolves (as PostgREST's validateAggFunctions), before any SQL runs.
+  if (!options.aggregates && hasAggregate(select)) {
+    throw new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
   }
   return plan;
 }

@@ -17,6 +17,8 @@ export interface RestState {
   jwt: JwtKeys;
   anonRole: string;
   roleSettings(): Map<string, [string, string][]>;
+  /** `pgrst.db_aggregates_enabled` from the authenticator role's settings. */
+  aggregatesEnabled(): boolean;
 }
 
 export type Media = 'json' | 'object' | 'csv' | 'openapi';

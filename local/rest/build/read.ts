@@ -10,9 +10,10 @@ import { fieldSql, filterSql } from './filter.ts';
 const CAST = /^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$/;
 
 export function readSql(plan: ReadPlan, joinConditions: string[] = []): string {
+  const grouped = isGrouped(plan);
   const selects = [
     ...plan.items.map((item) => (item.kind === 'star' ? `${plan.ref}.*` : columnSql(plan.ref, item))),
-    ...plan.embeds.map(embedSelectSql),
+    ...plan.embeds.map((e) => embedSelectSql(e, grouped)),
   ];
   const where = [...plan.filters.map((f) => filterSql(plan.ref, f, embedRef(plan))), ...joinConditions];
   return [
@@ -20,9 +21,49 @@ export function readSql(plan: ReadPlan, joinConditions: string[] = []): string {
     `FROM ${plan.from}`,
     ...plan.embeds.map((e) => joinSql(plan, e)),
     where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
+    grouped ? groupSql(plan) : '',
     orderSql(plan, plan.order),
     limitSql(plan.limit, plan.offset),
   ].filter(Boolean).join(' ');
+}
+
+/** PostgREST aggregates rows when any selected column (or a to-one spread's column) applies an aggregate function. */
+function isGrouped(plan: ReadPlan): boolean {
+  return plan.items.some((i) => i.kind === 'column' && i.aggregate !== undefined)
+    || plan.embeds.some((e) => e.spread && e.plan.items.some((i) => i.kind === 'column' && i.aggregate !== undefined));
+}
+
+/**
+ * GROUP BY every selected column that is not aggregated (by its output name when it has one), every
+ * embedded resource (by its key), and a to-one spread's plain columns, as PostgREST's groupF.
+ */
+function groupSql(plan: ReadPlan): string {
+  const terms: string[] = [];
+  const plain = (items: ReadPlan['items'], relation: ReadPlan['relation'], star: (column: string) => string, named: (c: SelectColumn) => string) => {
+    for (const item of items) {
+      if (item.kind === 'star') terms.push(...(relation?.columns ?? []).map((c) => star(c.name)));
+      else if (item.aggregate === undefined) terms.push(named(item));
+    }
+  };
+  plain(plan.items, plan.relation, (c) => `${plan.ref}.${ident(c)}`, (c) => {
+    const name = outputName(c);
+    return name !== undefined ? ident(name) : fieldSql(plan.ref, c);
+  });
+  for (const e of plan.embeds) {
+    if (!e.spread) terms.push(ident(e.name));
+    else {
+      const agg = ident(e.aggAlias);
+      plain(e.plan.items, e.plan.relation, (c) => `${agg}.${ident(c)}`, (c) => `${agg}.${ident(outputName(c) ?? c.name)}`);
+    }
+  }
+  return terms.length > 0 ? `GROUP BY ${terms.join(', ')}` : '';
+}
+
+/** The key a column gets beyond Postgres' own naming: its alias, or the last key of a JSON path. */
+function outputName(c: SelectColumn): string | undefined {
+  if (c.alias !== undefined || c.aggregate !== undefined) return c.alias;
+  const lastKey = [...c.path].reverse().find((s) => !s.index)?.key;
+  return c.path.length > 0 ? (lastKey ?? c.name) : undefined;
 }
 
 /** The rows a read would return, without limit/order/output columns: for `count=exact`. */
@@ -43,14 +84,18 @@ function filterNames(f: ReadPlan['filters'][number]): string[] {
 }
 
 export function columnSql(ref: string, c: SelectColumn): string {
-  let sql = fieldSql(ref, c);
-  if (c.cast) {
-    if (!CAST.test(c.cast)) throw new RestError(400, 'PGRST100', `"failed to parse select parameter (${c.cast})"`, 'invalid cast');
-    sql = `CAST(${sql} AS ${c.cast})`;
-  }
-  const lastKey = [...c.path].reverse().find((s) => !s.index)?.key;
-  const name = c.alias ?? (c.path.length > 0 ? (lastKey ?? c.name) : undefined);
+  let sql = c.aggregate !== undefined && c.name === '*' && c.path.length === 0 ? `${ref}.*` : fieldSql(ref, c);
+  sql = castSql(sql, c.cast);
+  // Without an alias an aggregate's key is the function's name, as Postgres labels `SUM(…)` "sum".
+  if (c.aggregate !== undefined) sql = castSql(`${c.aggregate.toUpperCase()}(${sql})`, c.aggregateCast);
+  const name = outputName(c);
   return name !== undefined ? `${sql} AS ${ident(name)}` : sql;
+}
+
+function castSql(sql: string, cast: string | undefined): string {
+  if (!cast) return sql;
+  if (!CAST.test(cast)) throw new RestError(400, 'PGRST100', `"failed to parse select parameter (${cast})"`, 'invalid cast');
+  return `CAST(${sql} AS ${cast})`;
 }
 
 function embedRef(plan: ReadPlan): (name: string) => string | undefined {
@@ -60,17 +105,44 @@ function embedRef(plan: ReadPlan): (name: string) => string | undefined {
   };
 }
 
-function embedSelectSql(e: EmbedPlan): string {
+/** In a grouped read an embed is a GROUP BY term, so jsonb (json has no equality), as PostgREST's. */
+function embedSelectSql(e: EmbedPlan, grouped: boolean): string {
   const agg = ident(e.aggAlias);
-  if (isToOne(e.relationship)) return e.spread ? `${agg}.*` : `row_to_json(${agg}.*) AS ${ident(e.name)}`;
-  return `COALESCE(${agg}.${agg}, '[]') AS ${ident(e.name)}`;
+  const type = grouped ? '::jsonb' : '';
+  if (isToOne(e.relationship)) return e.spread ? spreadSelectSql(e) : `row_to_json(${agg}.*)${type} AS ${ident(e.name)}`;
+  return `COALESCE(${agg}.${agg}${type}, '[]') AS ${ident(e.name)}`;
+}
+
+/** A to-one spread's columns; its aggregates apply at the parent's level, as PostgREST's. */
+function spreadSelectSql(e: EmbedPlan): string {
+  const agg = ident(e.aggAlias);
+  if (!e.plan.items.some((i) => i.kind === 'column' && i.aggregate !== undefined)) return `${agg}.*`;
+  return e.plan.items.flatMap((i, k) => {
+    if (i.kind === 'star') return (e.plan.relation?.columns ?? []).map((c) => `${agg}.${ident(c.name)}`);
+    if (i.aggregate === undefined) return [`${agg}.${ident(outputName(i) ?? i.name)}`];
+    const input = i.name === '*' && i.path.length === 0 ? `${agg}.*` : `${agg}.${ident(spreadInput(k))}`;
+    return [`${castSql(`${i.aggregate.toUpperCase()}(${input})`, i.aggregateCast)} AS ${ident(i.alias ?? i.aggregate)}`];
+  }).join(', ');
+}
+
+const spreadInput = (k: number): string => `pgrst_spread_${k}`;
+
+/** The spread's own rows: its aggregated columns as plain inputs (cast, not aggregated) for the parent. */
+function spreadChild(plan: ReadPlan): ReadPlan {
+  if (!plan.items.some((i) => i.kind === 'column' && i.aggregate !== undefined)) return plan;
+  const items = plan.items.flatMap((i, k): ReadPlan['items'] => {
+    if (i.kind === 'star' || i.aggregate === undefined) return [i];
+    if (i.name === '*' && i.path.length === 0) return [];
+    return [{ ...i, aggregate: undefined, aggregateCast: undefined, alias: spreadInput(k) }];
+  });
+  return { ...plan, items };
 }
 
 function joinSql(parent: ReadPlan, e: EmbedPlan): string {
   const rel = e.relationship;
   const child = ident(e.alias);
   const conditions: string[] = [];
-  let plan = e.plan;
+  let plan = e.spread ? spreadChild(e.plan) : e.plan;
   if (rel.junction) {
     const j = ident(`${e.alias}_junction`);
     plan = { ...plan, from: `${plan.from}, ${ident(rel.junction.relation.schema)}.${ident(rel.junction.relation.name)} AS ${j}` };

@@ -14,7 +14,8 @@ export async function handleRead(state: RestState, r: RestRequest, name: string)
   const relation = findRelation(cache, r.schema, name);
   const params = parseQuery(r.search);
   const ref = qualified(relation.schema, relation.name);
-  const plan = planRead(cache, { relation, from: ref, ref }, selectItems(params.select), params);
+  const plan = planRead(cache, { relation, from: ref, ref }, selectItems(params.select), params,
+    { aggregates: state.aggregatesEnabled() });
   const range = effectiveRange(r.rangeHeader, plan.limit, plan.offset, state.maxRows);
   plan.limit = range.limit;
   plan.offset = range.offset;

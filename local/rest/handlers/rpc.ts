@@ -47,7 +47,7 @@ export async function handleRpc(state: RestState, r: RestRequest, name: string, 
   let format: BodyFormat;
   const alias = ident(routine.name);
   const plan = planRead(cache, { relation: routine.returnRelation, from: `pgrst_source AS ${alias}`, ref: alias },
-    selectItems(params.select), params);
+    selectItems(params.select), params, { aggregates: state.aggregatesEnabled() });
   const range = effectiveRange(r.rangeHeader, plan.limit, plan.offset, routine.returnsSet ? state.maxRows : undefined);
   plan.limit = range.limit;
   plan.offset = range.offset;

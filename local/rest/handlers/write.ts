@@ -84,7 +84,8 @@ export async function handleWrite(state: RestState, r: RestRequest, name: string
     const alias = ident(relation.name);
     const representationParams: QueryParams = { ...params, byPath: new Map(params.byPath) };
     representationParams.byPath.set('', emptyEmbedParams());
-    const plan = planRead(cache, { relation, from: `pgrst_source AS ${alias}`, ref: alias }, selectItems(params.select), representationParams);
+    const plan = planRead(cache, { relation, from: `pgrst_source AS ${alias}`, ref: alias }, selectItems(params.select), representationParams,
+      { aggregates: state.aggregatesEnabled() });
     rows = readSql(plan);
     format = r.media === 'csv' ? 'csv' : r.media === 'object' ? 'object' : 'json';
   }

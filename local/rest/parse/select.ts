@@ -1,10 +1,19 @@
-/** The `select` parameter: columns, renames, casts, JSON paths, embeds with hints, spreads. */
+/** The `select` parameter: columns, renames, casts, JSON paths, aggregates, embeds with hints, spreads. */
 import { Scanner, type Field } from './scanner.ts';
+
+/** PostgREST's aggregate functions (`amount.sum()`, `count()`). */
+export const AGGREGATES = ['sum', 'avg', 'max', 'min', 'count'] as const;
+export type AggregateFunction = (typeof AGGREGATES)[number];
 
 export interface SelectColumn extends Field {
   kind: 'column';
   alias: string | undefined;
+  /** Cast of the column, applied before any aggregate (`amount::int.sum()`). */
   cast: string | undefined;
+  /** `count()` alone is a count of rows: name `*`, no path. */
+  aggregate: AggregateFunction | undefined;
+  /** Cast of the aggregate's result (`amount.sum()::text`). */
+  aggregateCast: string | undefined;
 }
 
 export interface SelectStar {
@@ -48,11 +57,13 @@ function parseItem(s: Scanner): SelectItem {
     return { kind: 'embed', alias: undefined, name, hint, joinType, spread: true, select: parseSubSelect(s) };
   }
   let alias: string | undefined;
+  if (atCount(s)) return countItem(s, undefined);
   let field = s.field();
   if (field.path.length === 0 && s.peek() === ':' && s.peek(1) !== ':') {
     s.pos++;
     alias = field.name;
     if (s.eat('...')) s.fail('expecting field name');
+    if (atCount(s)) return countItem(s, alias);
     field = s.field();
   }
   if (field.path.length === 0 && (s.peek() === '!' || s.peek() === '(')) {
@@ -61,7 +72,33 @@ function parseItem(s: Scanner): SelectItem {
   }
   let cast: string | undefined;
   if (s.eat('::')) cast = s.identifier();
-  return { kind: 'column', alias, cast, ...field };
+  let aggregate: AggregateFunction | undefined;
+  const call = /^\.(sum|avg|max|min|count)\(\)/.exec(s.text.slice(s.pos));
+  if (call) {
+    s.pos += call[0].length;
+    aggregate = call[1] as AggregateFunction;
+  }
+  let aggregateCast: string | undefined;
+  if (aggregate && s.eat('::')) aggregateCast = s.identifier();
+  return { kind: 'column', alias, cast, aggregate, aggregateCast, ...field };
+}
+
+/** `count()` as a whole item (PostgREST tries it before a field named `count`). */
+function atCount(s: Scanner): boolean {
+  if (!s.startsWith('count()')) return false;
+  const next = s.text.slice(s.pos + 'count()'.length);
+  return next === '' || next.startsWith(',') || next.startsWith(')') || next.startsWith('::');
+}
+
+function countItem(s: Scanner, alias: string | undefined): SelectColumn {
+  s.pos += 'count()'.length;
+  const aggregateCast = s.eat('::') ? s.identifier() : undefined;
+  return { kind: 'column', alias, cast: undefined, aggregate: 'count', aggregateCast, name: '*', path: [] };
+}
+
+/** Whether any item, at any embedding depth, applies an aggregate function. */
+export function hasAggregate(items: SelectItem[]): boolean {
+  return items.some((i) => (i.kind === 'column' ? i.aggregate !== undefined : i.kind === 'embed' && hasAggregate(i.select)));
 }
 
 function parseHints(s: Scanner): { hint: string | undefined; joinType: 'inner' | 'left' | undefined } {
