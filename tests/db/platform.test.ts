@@ -27,6 +27,13 @@ describe('platform roles', () => {
     expect(rows[0]).toMatchObject(attributes);
   });
 
+  it("postgres may tune authenticator (as Supabase docs have it do) without inheriting its rights", async () => {
+    const { rows } = await db.query(`select pg_has_role('postgres', 'authenticator', 'usage') as inherits`);
+    expect(rows[0]).toEqual({ inherits: false });
+    await db.query(`alter role authenticator set pgrst.db_max_rows = '1000'`);
+    await db.query('alter role authenticator reset pgrst.db_max_rows');
+  });
+
   it('authenticator can become each API role', async () => {
     const { rows } = await db.query(
       `select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid

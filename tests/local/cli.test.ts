@@ -83,7 +83,8 @@ describe.runIf(runsLocally)('npm start', () => {
     const processes = descendants(child.pid!);
     expect(processes.length).toBeGreaterThan(2); // postgres and its workers, the deno worker
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    const code = await exited;
+    expect(code, `npm start exited with ${code}:\n${output}`).toBe(0);
     await expect.poll(() => processes.filter(isAlive), { timeout: 10_000 }).toEqual([]);
   }, 120_000);
 });

@@ -58,6 +58,18 @@ begin
 end
 $$;
 grant pg_read_all_data to supabase_read_only_user;
+-- Supabase's docs have postgres tune the API through authenticator's settings (`alter role
+-- authenticator set pgrst.…`); from Postgres 16 that needs admin option on the role, and nothing more.
+grant authenticator to postgres with admin option, inherit false, set false;
+-- ALTER ROLE … SET of a custom setting also needs SET on it (supautils allows this on Supabase):
+-- PostgREST's in-database configuration.
+grant set on parameter
+  pgrst.db_aggregates_enabled, pgrst.db_anon_role, pgrst.db_extra_search_path, pgrst.db_max_rows,
+  pgrst.db_plan_enabled, pgrst.db_pre_request, pgrst.db_prepared_statements, pgrst.db_root_spec,
+  pgrst.db_schemas, pgrst.db_tx_end, pgrst.jwt_aud, pgrst.jwt_role_claim_key, pgrst.jwt_secret,
+  pgrst.jwt_secret_is_base64, pgrst.jwt_cache_max_lifetime, pgrst.openapi_mode,
+  pgrst.openapi_security_active, pgrst.server_cors_allowed_origins, pgrst.server_timing_enabled
+to postgres;
 grant pg_read_all_data, pg_signal_backend, pg_monitor to postgres;
 
 -- Short timeouts for the API roles, as on Supabase.
