@@ -37,15 +37,13 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
   });
 
   let cache: SchemaCache = await loadSchemaCache(sql, schemas);
-  let roleSettings = await loadRoleSettings(sql);
-  let inDbConfig = await loadInDbConfig(sql);
+  let settings = await loadRoleSettings(sql);
   let reloading: Promise<void> | undefined;
   const reload = () => {
     reloading ??= (async () => {
       try {
         cache = await loadSchemaCache(sql, schemas);
-        roleSettings = await loadRoleSettings(sql);
-        inDbConfig = await loadInDbConfig(sql);
+        settings = await loadRoleSettings(sql);
         log.info('schema cache reloaded', { relations: cache.relations.size });
       } catch (error) {
         log.error('schema cache reload failed', { error: (error as Error).message });
@@ -66,8 +64,8 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
     maxRows,
     jwt: ctx.jwt,
     anonRole: 'anon',
-    roleSettings: () => roleSettings,
-    aggregatesEnabled: () => configBool(inDbConfig.get('db_aggregates_enabled')) ?? false,
+    roleSettings: () => settings.perRole,
+    aggregatesEnabled: () => configBool(settings.inDbConfig.get('db_aggregates_enabled')) ?? false,
   };
 
   const app = new Hono();
@@ -145,40 +143,36 @@ function toRestError(error: unknown, authenticated: boolean, log: ServiceContext
   return new RestError(500, 'PGRSTX00', e.message ?? 'Internal server error');
 }
 
-async function loadRoleSettings(sql: postgres.Sql): Promise<Map<string, [string, string][]>> {
-  const rows = await sql<{ role: string; setting: string }[]>`
-    select r.rolname as role, unnest(s.setconfig) as setting
-    from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-    where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))`;
-  const map = new Map<string, [string, string][]>();
-  for (const { role, setting } of rows) {
-    const i = setting.indexOf('=');
-    const name = setting.slice(0, i);
-    if (!ROLE_SETTINGS.has(name)) continue;
-    map.set(role, [...(map.get(role) ?? []), [name, setting.slice(i + 1)]]);
-  }
-  return map;
+interface RoleSettings {
+  /** Per role, the settings PostgREST applies per request when it impersonates that role. */
+  perRole: Map<string, [string, string][]>;
+  /**
+   * PostgREST's in-database configuration: the `pgrst.*` settings of the role it connects as
+   * (`alter role authenticator set pgrst.db_aggregates_enabled = 'true'`).
+   */
+  inDbConfig: Map<string, string>;
 }
 
 /**
- * PostgREST's in-database configuration: `pgrst.*` settings of the role it connects as
- * (`alter role authenticator set pgrst.db_aggregates_enabled = 'true'`), read at start and on
- * `NOTIFY pgrst, 'reload config'`; a setting for this database wins over one for all databases.
+ * Role settings, read at start and on `NOTIFY pgrst` in one query; a setting for this database
+ * wins over one for all databases.
  */
-async function loadInDbConfig(sql: postgres.Sql): Promise<Map<string, string>> {
-  const rows = await sql<{ setting: string }[]>`
-    select unnest(s.setconfig) as setting
+async function loadRoleSettings(sql: postgres.Sql): Promise<RoleSettings> {
+  const rows = await sql<{ role: string; self: boolean; setting: string }[]>`
+    select r.rolname as role, r.rolname = current_user as self, unnest(s.setconfig) as setting
     from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-    where r.rolname = current_user
-      and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+    where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
     order by s.setdatabase`;
-  const config = new Map<string, string>();
-  for (const { setting } of rows) {
+  const perRole = new Map<string, Map<string, string>>();
+  const inDbConfig = new Map<string, string>();
+  for (const { role, self, setting } of rows) {
     const i = setting.indexOf('=');
     const name = setting.slice(0, i);
-    if (name.startsWith('pgrst.')) config.set(name.slice('pgrst.'.length), setting.slice(i + 1));
+    const value = setting.slice(i + 1);
+    if (ROLE_SETTINGS.has(name)) perRole.set(role, (perRole.get(role) ?? new Map()).set(name, value));
+    if (self && name.startsWith('pgrst.')) inDbConfig.set(name.slice('pgrst.'.length), value);
   }
-  return config;
+  return { perRole: new Map([...perRole].map(([role, settings]) => [role, [...settings]])), inDbConfig };
 }
 
 /** A boolean as PostgREST's config reads one from text: true/false in any case, or a number (> 0 is true). */

@@ -7,6 +7,14 @@ export interface ClientOptions {
   accessToken?: string;
   /** Extra headers on every request (e.g. X-Forwarded-For). */
   headers?: Record<string, string>;
+  /**
+   * Keep the session (and a PKCE code verifier) in memory, as a browser app keeps it in storage,
+   * with this auth flow. Without it, sessions are not persisted.
+   */
+  flowType?: 'implicit' | 'pkce';
+  /** Another stack than the suite's (e.g. a service built in-process). */
+  url?: string;
+  fetch?: typeof fetch;
 }
 
 /**
@@ -15,12 +23,24 @@ export interface ClientOptions {
  */
 export function clientWithKey(key: string, options: ClientOptions = {}): SupabaseClient {
   const headers = { ...options.headers, ...(options.accessToken ? { Authorization: `Bearer ${options.accessToken}` } : {}) };
-  return createClient(stackEnv().url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  const session = options.flowType
+    ? { flowType: options.flowType, persistSession: true, storage: memoryStorage() }
+    : { persistSession: false };
+  return createClient(options.url ?? stackEnv().url, key, {
+    auth: { ...session, autoRefreshToken: false, detectSessionInUrl: false },
     // ws's constructor is what realtime-js expects; its types name a narrower interface.
     realtime: { transport: ws as never },
-    global: { headers },
+    global: { headers, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
+}
+
+function memoryStorage() {
+  const memory = new Map<string, string>();
+  return {
+    getItem: (name: string) => memory.get(name) ?? null,
+    setItem: (name: string, value: string) => void memory.set(name, value),
+    removeItem: (name: string) => void memory.delete(name),
+  };
 }
 
 export const anonClient = (options?: ClientOptions): SupabaseClient => clientWithKey(stackEnv().anonKey, options);

@@ -4,10 +4,9 @@
  * real supabase-js client whose fetch is routed into the service. Mail is captured in memory.
  * It uses the suite's database, so it needs Marquee Local's platform roles and password.
  */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { Hono } from 'hono';
 import pg from 'pg';
-import ws from 'ws';
 import { createAuthService } from '../../../local/auth/index.ts';
 import { readAuthSettings } from '../../../local/auth/settings.ts';
 import { loadConfig, type LocalConfig } from '../../../local/config/index.ts';
@@ -15,6 +14,7 @@ import type { Service } from '../../../local/shared/context.ts';
 import { createJwtKeys } from '../../../local/shared/jwt.ts';
 import { createLogger } from '../../../local/shared/logger.ts';
 import type { MailMessage } from '../../../local/shared/mailer.ts';
+import { clientWithKey } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
 
 /** Where the in-process service pretends to live; supabase-js requests to it never leave the process. */
@@ -93,22 +93,9 @@ export async function startAuthService(auth: Table = {}): Promise<InProcessAuth>
       });
     },
     client({ flowType = 'implicit', key = config.anonKey } = {}) {
-      const memory = new Map<string, string>();
-      return createClient(IN_PROCESS_URL, key, {
-        auth: {
-          flowType,
-          persistSession: true,
-          autoRefreshToken: false,
-          detectSessionInUrl: false,
-          storage: {
-            getItem: (name: string) => memory.get(name) ?? null,
-            setItem: (name: string, value: string) => void memory.set(name, value),
-            removeItem: (name: string) => void memory.delete(name),
-          },
-        },
-        realtime: { transport: ws as never },
-        global: { fetch: (input, init) => Promise.resolve(root.request(input instanceof Request ? input : String(input), init)) },
-      });
+      const fetch = ((input, init) =>
+        Promise.resolve(root.request(input instanceof Request ? input : String(input), init))) as typeof globalThis.fetch;
+      return clientWithKey(key, { url: IN_PROCESS_URL, flowType, fetch });
     },
     latestMailTo(address, subject) {
       const found = mails.filter((m) => m.to.toLowerCase() === address.toLowerCase() && (!subject || m.subject === subject)).at(-1);

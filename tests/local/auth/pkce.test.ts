@@ -4,30 +4,16 @@
  * (with the verifier kept in the client's storage) for a session. Also the grant's errors.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
+import { anonClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
 import { client, codesIn, decodeJwt, latestMailTo, signedInUser } from './helpers.ts';
 import { asPostgres } from './in-process.ts';
 
 /** A supabase-js client in PKCE mode whose storage (holding the code verifier) is an in-memory map. */
 function pkceClient(): SupabaseClient {
-  const memory = new Map<string, string>();
-  return createClient(stackEnv().url, stackEnv().anonKey, {
-    auth: {
-      flowType: 'pkce',
-      persistSession: true,
-      autoRefreshToken: false,
-      detectSessionInUrl: false,
-      storage: {
-        getItem: (key: string) => memory.get(key) ?? null,
-        setItem: (key: string, value: string) => void memory.set(key, value),
-        removeItem: (key: string) => void memory.delete(key),
-      },
-    },
-    realtime: { transport: ws as never },
-  });
+  return anonClient({ flowType: 'pkce' });
 }
 
 /** Follows a mailed link without following its redirect; answers the redirect's URL. */
