@@ -23,3 +23,9 @@ insert into auth.identities (provider_id, user_id, identity_data, provider, last
 select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true), 'email', now(), now(), now()
 from auth.users u
 where u.email like '%@marquee.test';
+
+-- The signup trigger gave each demo user a profile and the visitor role; admin@ administers, alice creates.
+update public.user_roles set role = 'admin' where user_id = 'ad000000-0000-4000-8000-000000000003';
+update public.user_roles set role = 'creator' where user_id = 'a11ce000-0000-4000-8000-000000000001';
+update public.profiles set first_name = 'Alice', last_name = 'Archer' where id = 'a11ce000-0000-4000-8000-000000000001';
+update public.profiles set first_name = 'Bob', last_name = 'Baker' where id = 'b0b00000-0000-4000-8000-000000000002';

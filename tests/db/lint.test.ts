@@ -32,6 +32,7 @@ describe('each lint catches its fault', () => {
       create policy "bare uid" on lint_fixture.parents for select to authenticated using (auth.uid() is not null);
       create policy "wrapped uid" on lint_fixture.parents for update to authenticated using ((select auth.uid()) is not null);
       create function lint_fixture.definer_without_path() returns int language sql security definer as 'select 1';
+      grant execute on function lint_fixture.definer_without_path() to anon;
     `);
   });
 

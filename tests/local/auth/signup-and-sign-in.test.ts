@@ -39,11 +39,11 @@ describe('auth: sign-up and password sign-in', () => {
     expect(error?.code).toBe('user_already_exists');
   });
 
-  it('rejects a weak password: 422 weak_password with reasons', async () => {
+  it('rejects a weak password (config: 8 characters, letters and digits): 422 weak_password with reasons', async () => {
     const { error } = await client().auth.signUp({ email: uniqueEmail('weak'), password: '123' });
     expect(error?.status).toBe(422);
     expect(error?.code).toBe('weak_password');
-    expect((error as unknown as { reasons: string[] }).reasons).toEqual(['length']);
+    expect((error as unknown as { reasons: string[] }).reasons).toEqual(['length', 'characters']);
   });
 
   it('rejects a malformed email: 400 validation_failed', async () => {

@@ -41,6 +41,15 @@ begin
   perform set_config('response.status', '202', true);
   return 'accepted';
 end $$;
+-- The project's first migration revokes the default execute on new functions; grant it as Supabase would.
+do $$
+declare fn regprocedure;
+begin
+  for fn in select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+            where n.nspname = 'public' and p.proname like 'rest\_rpc\_%' loop
+    execute format('grant execute on function %s to anon, authenticated, service_role', fn);
+  end loop;
+end $$;
 `;
 
 let f: RestFixture;
