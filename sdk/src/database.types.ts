@@ -5,16 +5,234 @@ export type Database = {
   
   "public": {
           Tables: {
-            [_ in never]: never
+            "account_actions": {
+                  Row: {
+                    "action": string,"admin_id": string | null,"created_at": string,"from_status": Database["public"]['Enums']["account_status"],"id": number,"reason": string,"to_status": Database["public"]['Enums']["account_status"],"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"admin_id"?: string | null,"created_at"?: string,"from_status": Database["public"]['Enums']["account_status"],"id"?: never,"reason"?: string,"to_status": Database["public"]['Enums']["account_status"],"user_id"?: string | null
+                  }
+                  Update: {
+                    "action"?: string,"admin_id"?: string | null,"created_at"?: string,"from_status"?: Database["public"]['Enums']["account_status"],"id"?: never,"reason"?: string,"to_status"?: Database["public"]['Enums']["account_status"],"user_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"blocks": {
+                  Row: {
+                    "blocked_id": string,"blocker_id": string,"created_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "blocked_id": string,"blocker_id": string,"created_at"?: string
+                  }
+                  Update: {
+                    "blocked_id"?: string,"blocker_id"?: string,"created_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"follows": {
+                  Row: {
+                    "created_at": string,"followed_id": string,"follower_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"followed_id": string,"follower_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"followed_id"?: string,"follower_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"notification_preferences": {
+                  Row: {
+                    "all_notifications": boolean,"comments_notifications": boolean,"email_notifications": boolean,"event_reminders_notifications": boolean,"follow_notifications": boolean,"likes_notifications": boolean,"new_events_notifications": boolean,"push_notifications": boolean,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "all_notifications"?: boolean,"comments_notifications"?: boolean,"email_notifications"?: boolean,"event_reminders_notifications"?: boolean,"follow_notifications"?: boolean,"likes_notifications"?: boolean,"new_events_notifications"?: boolean,"push_notifications"?: boolean,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "all_notifications"?: boolean,"comments_notifications"?: boolean,"email_notifications"?: boolean,"event_reminders_notifications"?: boolean,"follow_notifications"?: boolean,"likes_notifications"?: boolean,"new_events_notifications"?: boolean,"push_notifications"?: boolean,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"notifications": {
+                  Row: {
+                    "created_at": string,"id": number,"is_read": boolean,"message": string,"notification_type": Database["public"]['Enums']["notification_type"],"page": string | null,"page_item_id": number | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"is_read"?: boolean,"message": string,"notification_type"?: Database["public"]['Enums']["notification_type"],"page"?: string | null,"page_item_id"?: number | null,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"is_read"?: boolean,"message"?: string,"notification_type"?: Database["public"]['Enums']["notification_type"],"page"?: string | null,"page_item_id"?: number | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"parent_links": {
+                  Row: {
+                    "child_id": string,"created_at": string,"id": number,"parent_email": string,"verified_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "child_id": string,"created_at"?: string,"id"?: never,"parent_email": string,"verified_at"?: string
+                  }
+                  Update: {
+                    "child_id"?: string,"created_at"?: string,"id"?: never,"parent_email"?: string,"verified_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"personal_details": {
+                  Row: {
+                    "birthday": string,"user_address": string,"user_id": string,"user_phone": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "birthday"?: string,"user_address"?: string,"user_id": string,"user_phone"?: string
+                  }
+                  Update: {
+                    "birthday"?: string,"user_address"?: string,"user_id"?: string,"user_phone"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "public_profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"profiles": {
+                  Row: {
+                    "created_at": string,"first_name": string,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"updated_at": string,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"first_name"?: string,"id": string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username": string
+                  }
+                  Update: {
+                    "created_at"?: string,"first_name"?: string,"id"?: string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"user_roles": {
+                  Row: {
+                    "role": Database["public"]['Enums']["app_role"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "role"?: Database["public"]['Enums']["app_role"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "role"?: Database["public"]['Enums']["app_role"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
           }
           Views: {
-            [_ in never]: never
+            "public_profiles": {
+                  Row: {
+                    "blocked_by_user": boolean | null,"created_at": string,"first_name": string,"followed_by_user": boolean | null,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"user_group": Database["public"]['Enums']["app_role"] | null,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                }
           }
           Functions: {
-            [_ in never]: never
+            "admin_ban_user":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
+                           },
+"admin_list_users":
+{ Args: { "p_search"?: string,"p_status"?: Database["public"]['Enums']["account_status"] }; Returns: {
+              "created_at": string,"email": string,"id": string,"last_sign_in_at": string,"phone": string,"role": Database["public"]['Enums']["app_role"],"status": Database["public"]['Enums']["account_status"],"username": string
+            }[]
+                           },
+"admin_suspend_user":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
+                           },
+"admin_unban_user":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
+                           },
+"admin_unsuspend_user":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
+                           },
+"capture_sms":
+{ Args: { "p_body": string,"p_phone": string }; Returns: number
+                           },
+"consume_one_time_code":
+{ Args: { "p_code": string,"p_purpose": string,"p_subject"?: string,"p_token"?: string }; Returns: Json
+                           },
+"custom_access_token_hook":
+{ Args: { "event": Json }; Returns: Json
+                           },
+"deactivate_account":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"find_sign_in_account":
+{ Args: { "p_login": string }; Returns: Json
+                           },
+"get_child_activity_summary":
+{ Args: { "p_child_id": string }; Returns: Json
+                           },
+"is_parent_linked":
+{ Args: { "p_child_id": string,"p_parent_email": string }; Returns: boolean
+                           },
+"issue_one_time_code":
+{ Args: { "p_purpose": string,"p_subject": string }; Returns: Json
+                           },
+"link_parent":
+{ Args: { "p_child_id": string,"p_parent_email": string }; Returns: undefined
+                           },
+"mark_all_notifications_read":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"search_profiles":
+{ Args: { "p_query": string }; Returns: {
+              "blocked_by_user": boolean | null,
+"created_at": string,
+"first_name": string,
+"followed_by_user": boolean | null,
+"id": string,
+"last_name": string,
+"profile_pic": string | null,
+"status": Database["public"]['Enums']["account_status"],
+"user_group": Database["public"]['Enums']["app_role"] | null,
+"user_social_fb": string,
+"user_social_twt": string,
+"user_social_yt": string,
+"user_type": string,
+"username": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "public_profiles"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"verify_user_password":
+{ Args: { "p_password": string,"p_user_id": string }; Returns: boolean
+                           }
           }
           Enums: {
-            [_ in never]: never
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -130,7 +348,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder"]
           }
         }
 } as const
