@@ -56,6 +56,19 @@ create trigger profiles_touch_updated_at before update on public.profiles
 create trigger user_roles_touch_updated_at before update on public.user_roles
   for each row execute function private.touch_updated_at();
 
+-- Now that profiles exist, "active" also means the account is active right now, so an admin's
+-- suspension stops writes at once instead of at the user's next refresh. One primary-key lookup per
+-- statement: policies call it as `(select private.is_active())`.
+create or replace function private.is_active()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(auth.jwt() ->> 'account_status', '') = 'active'
+    and exists (select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active');
+$$;
+
 create policy "anyone can read active profiles" on public.profiles
   for select to anon using (status = 'active');
 create policy "users can read their own, active and unblocked profiles" on public.profiles
