@@ -2,11 +2,49 @@ import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Queryable } from './db.ts';
 import { AuthError } from './errors.ts';
-import type { CustomAccessTokenHookSettings } from './settings.ts';
+import type { HookSettings } from './settings.ts';
 import type { JsonObject } from './users.ts';
 
 /** GoTrue's default timeout for Postgres hooks. */
 const HOOK_TIMEOUT_MS = 2000;
+
+/** GoTrue's hook names, as they appear in the payload's `metadata.name`. */
+export type HookName = 'customize-access-token' | 'send-sms';
+
+/** GoTrue's `v0hooks.Metadata`: a fresh id, the time, the hook's name and the client address. */
+function hookMetadata(name: HookName, ip: string | undefined): JsonObject {
+  const metadata: JsonObject = { uuid: randomUUID(), time: new Date().toISOString(), name };
+  if (ip) metadata.ip_address = ip;
+  return metadata;
+}
+
+/**
+ * GoTrue's Postgres hook dispatcher (`hookspgfunc`): `select "schema"."fn"($1)` inside the
+ * caller's transaction, as supabase_auth_admin, under a 2 s statement timeout. A function that
+ * fails is a 500 naming the hook URI; `{"error": {"http_code", "message"}}` becomes that HTTP
+ * error; anything else is the hook's output (null when the function answered null).
+ */
+export async function invokePostgresHook(db: Queryable, hook: HookSettings, payload: JsonObject): Promise<unknown> {
+  let output: unknown;
+  try {
+    await db.query(`set local statement_timeout to '${HOOK_TIMEOUT_MS}'`);
+    const { rows } = await db.query<{ output: unknown }>(`select ${hook.functionName}($1::jsonb) as output`, [JSON.stringify(payload)]);
+    await db.query('set local statement_timeout to default');
+    output = rows[0]?.output ?? null;
+  } catch (error) {
+    throw new AuthError(500, 'unexpected_failure', `Error running hook URI: ${hook.uri}`, error);
+  }
+  if (typeof output === 'string') {
+    try {
+      output = JSON.parse(output);
+    } catch (error) {
+      throw new AuthError(500, 'unexpected_failure', 'Error unmarshaling JSON output.', error);
+    }
+  }
+  const hookError = hookErrorOf(output);
+  if (hookError) throw hookError;
+  return output;
+}
 
 export interface CustomAccessTokenInput {
   userId: string;
@@ -16,38 +54,16 @@ export interface CustomAccessTokenInput {
 }
 
 /**
- * Calls the custom access token hook (`pg-functions://…`) the way GoTrue's Postgres dispatcher
- * does — `select "schema"."fn"($1)` inside the token transaction, as supabase_auth_admin, with a
- * 2 s statement timeout — and returns the claims it answered after GoTrue's checks.
+ * Calls the custom access token hook (`pg-functions://…`) through the Postgres dispatcher and
+ * returns the claims it answered after GoTrue's checks.
  */
-export async function runCustomAccessTokenHook(
-  db: Queryable,
-  hook: CustomAccessTokenHookSettings,
-  input: CustomAccessTokenInput,
-): Promise<JsonObject> {
-  const payload = {
-    metadata: { uuid: randomUUID(), time: new Date().toISOString(), name: 'custom-access-token', ip_address: input.ip ?? undefined },
+export async function runCustomAccessTokenHook(db: Queryable, hook: HookSettings, input: CustomAccessTokenInput): Promise<JsonObject> {
+  const output = await invokePostgresHook(db, hook, {
+    metadata: hookMetadata('customize-access-token', input.ip),
     user_id: input.userId,
     claims: input.claims,
     authentication_method: input.authenticationMethod,
-  };
-
-  let output: unknown;
-  try {
-    await db.query(`set local statement_timeout to '${HOOK_TIMEOUT_MS}'`);
-    const { rows } = await db.query<{ output: unknown }>(`select ${hook.functionName}($1::jsonb) as output`, [
-      JSON.stringify(payload),
-    ]);
-    await db.query('set local statement_timeout to default');
-    output = rows[0]?.output ?? null;
-  } catch (error) {
-    throw new AuthError(500, 'unexpected_failure', `Error running hook URI: ${hook.uri}`, error);
-  }
-  if (typeof output === 'string') output = JSON.parse(output);
-
-  const hookError = hookErrorOf(output);
-  if (hookError) throw hookError;
-
+  });
   if (!output || typeof output !== 'object' || !('claims' in output)) {
     throw new AuthError(500, 'unexpected_failure', 'output claims field is missing');
   }
@@ -61,6 +77,31 @@ export async function runCustomAccessTokenHook(
     );
   }
   return claims as JsonObject;
+}
+
+export interface SendSmsInput {
+  /** The user as GoTrue's `models.User` serialises it (`userJson`). */
+  user: JsonObject;
+  otp: string;
+  /** The number the code goes to (digits, no +). */
+  phone: string;
+  ip: string | undefined;
+}
+
+/**
+ * The Send SMS hook: GoTrue hands it `{metadata, user, sms: {otp, phone}}` instead of calling an
+ * SMS provider; the hook delivers the message. Its output carries nothing but a possible error;
+ * an output that is not a JSON object cannot be read into GoTrue's (empty) output struct.
+ */
+export async function runSendSmsHook(db: Queryable, hook: HookSettings, input: SendSmsInput): Promise<void> {
+  const output = await invokePostgresHook(db, hook, {
+    metadata: hookMetadata('send-sms', input.ip),
+    user: input.user,
+    sms: { otp: input.otp, phone: input.phone },
+  });
+  if (output !== null && (typeof output !== 'object' || Array.isArray(output))) {
+    throw new AuthError(500, 'unexpected_failure', 'Error unmarshaling JSON output.');
+  }
 }
 
 /** `{"error": {"http_code": 403, "message": "…"}}` from the hook becomes that HTTP error. */

@@ -37,6 +37,7 @@ export async function createAuthService(ctx: ServiceContext): Promise<Service> {
       tokenVerificationsPer5Min: settings.rateLimit.tokenVerificationsPer5Min,
       anonymousUsersPerHour: settings.rateLimit.anonymousUsersPerHour,
       emailSentPerHour: settings.email.smtpEnabled ? settings.rateLimit.emailSentPerHour : undefined,
+      smsSentPerHour: settings.rateLimit.smsSentPerHour,
     }),
   };
 

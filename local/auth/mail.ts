@@ -68,7 +68,8 @@ type OneTimeTokenType =
   | 'recovery_token'
   | 'email_change_token_new'
   | 'email_change_token_current'
-  | 'reauthentication_token';
+  | 'reauthentication_token'
+  | 'phone_change_token';
 
 /** Keeps auth.one_time_tokens in step with the token columns, as GoTrue does. */
 export async function storeOneTimeToken(db: Queryable, userId: string, type: OneTimeTokenType, hash: string, relatesTo: string) {

@@ -43,7 +43,8 @@ const ONE_HOUR = 60 * 60_000;
  * One limiter per GoTrue limiter field. As the CLI maps config.toml: `sign_in_sign_ups` drives
  * signup, otp, magiclink, recover, resend and user update (GoTrue's OTP limit), `token_refresh`
  * the token endpoint, `token_verifications` verify, `anonymous_users` anonymous sign-ins (per
- * hour); `email_sent` is global per hour and applies only with `[auth.email.smtp]` enabled.
+ * hour); `email_sent` is global per hour and applies only with `[auth.email.smtp]` enabled;
+ * `sms_sent` is global per hour.
  */
 export interface AuthRateLimits {
   signups: RateLimiter;
@@ -56,6 +57,8 @@ export interface AuthRateLimits {
   verify: RateLimiter;
   anonymous: RateLimiter;
   emailSent: RateLimiter | undefined;
+  /** `sms_sent`: SMS per hour across the service (GoTrue's phone limiter; not applied to autoconfirm or test OTPs). */
+  smsSent: RateLimiter;
 }
 
 export function createRateLimits(limits: {
@@ -64,6 +67,7 @@ export function createRateLimits(limits: {
   tokenVerificationsPer5Min: number;
   anonymousUsersPerHour: number;
   emailSentPerHour: number | undefined;
+  smsSentPerHour: number;
 }): AuthRateLimits {
   const otpLimit = () => new RateLimiter(limits.signInSignUpsPer5Min, FIVE_MINUTES);
   return {
@@ -77,6 +81,7 @@ export function createRateLimits(limits: {
     verify: new RateLimiter(limits.tokenVerificationsPer5Min, FIVE_MINUTES),
     anonymous: new RateLimiter(limits.anonymousUsersPerHour, ONE_HOUR),
     emailSent: limits.emailSentPerHour === undefined ? undefined : new RateLimiter(limits.emailSentPerHour, ONE_HOUR),
+    smsSent: new RateLimiter(limits.smsSentPerHour, ONE_HOUR),
   };
 }
 

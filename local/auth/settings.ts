@@ -12,10 +12,37 @@ const PASSWORD_CHARACTER_SETS: Record<string, string[]> = {
   ],
 };
 
-export interface CustomAccessTokenHookSettings {
+/** A Postgres hook (`[auth.hook.<name>]` with a `pg-functions://` URI). */
+export interface HookSettings {
   /** `"schema"."function"`, quoted for SQL, parsed from `pg-functions://postgres/<schema>/<fn>`. */
   functionName: string;
   uri: string;
+}
+
+/** The custom access token hook's settings (a Postgres hook). */
+export type CustomAccessTokenHookSettings = HookSettings;
+
+/** SMS providers the CLI maps from `[auth.sms.<provider>]`, in the order it checks them. */
+const SMS_PROVIDERS = ['twilio', 'twilio_verify', 'messagebird', 'textlocal', 'vonage'] as const;
+
+/** `[auth.sms]` as GoTrue's `SmsProviderConfiguration` holds it after the CLI's mapping and GoTrue's defaults. */
+export interface SmsSettings {
+  /** `enabled` (or the CLI template's `enable_signup`): GoTrue's `EXTERNAL_PHONE_ENABLED`. */
+  enabled: boolean;
+  /** `enable_confirmations = false` → phone sign-ups are confirmed at once (GoTrue's `SMS_AUTOCONFIRM`). */
+  autoconfirm: boolean;
+  /** `max_frequency`: the least time between two OTPs of one kind to one user. */
+  maxFrequencySeconds: number;
+  /** Digits in an SMS OTP: 6 unless `otp_length` is 6–10, as GoTrue clamps it. */
+  otpLength: number;
+  /** Seconds an SMS OTP stays valid (the CLI starts GoTrue with 6000). */
+  otpExpirySeconds: number;
+  /** `[auth.sms.test_otp]`: phone (digits, no +) → fixed code; no SMS is sent to these numbers. */
+  testOtp: Record<string, string>;
+  /** The enabled `[auth.sms.<provider>]`, or '' (GoTrue's `SMS_PROVIDER`). */
+  provider: string;
+  /** The SMS template (only used when a provider would send the message). */
+  template: string;
 }
 
 /** Everything the Auth service reads from config.toml's `[auth]` tables, resolved once at start. */
@@ -46,9 +73,13 @@ export interface AuthSettings {
     /** Whether `[auth.email.smtp]` is enabled: the CLI applies `email_sent` only then. */
     smtpEnabled: boolean;
   };
+  /** Whether the phone provider is on (`[auth.sms] enabled`); the same as `sms.enabled`. */
   phoneEnabled: boolean;
+  sms: SmsSettings;
   rateLimit: {
     emailSentPerHour: number;
+    /** `sms_sent`: SMS per hour, for the whole service (GoTrue's `RATE_LIMIT_SMS_SENT`). */
+    smsSentPerHour: number;
     tokenRefreshPer5Min: number;
     signInSignUpsPer5Min: number;
     tokenVerificationsPer5Min: number;
@@ -61,7 +92,9 @@ export interface AuthSettings {
     totpVerifyEnabled: boolean;
     challengeExpirySeconds: number;
   };
-  customAccessTokenHook: CustomAccessTokenHookSettings | undefined;
+  customAccessTokenHook: HookSettings | undefined;
+  /** `[auth.hook.send_sms]`: when set, every SMS OTP is handed to this function instead of a provider. */
+  sendSmsHook: HookSettings | undefined;
 }
 
 export function readAuthSettings(config: LocalConfig): AuthSettings {
@@ -73,6 +106,7 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
   const mfa = section(config.toml, 'auth.mfa');
   const totp = section(config.toml, 'auth.mfa.totp');
   const hook = section(config.toml, 'auth.hook.custom_access_token');
+  const sendSmsHook = section(config.toml, 'auth.hook.send_sms');
 
   const externalUrl = nonEmptyString(auth.external_url) ?? `${apiUrl(config)}/auth/v1`;
   const requirements = typeof auth.password_requirements === 'string' ? auth.password_requirements : '';
@@ -106,9 +140,11 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
       otpExpirySeconds: numberOr(email.otp_expiry, 3600),
       smtpEnabled: smtp.enabled === true,
     },
-    phoneEnabled: sms.enabled === true,
+    phoneEnabled: smsEnabled(sms),
+    sms: readSmsSettings(config),
     rateLimit: {
       emailSentPerHour: numberOr(rate.email_sent, 2),
+      smsSentPerHour: numberOr(rate.sms_sent, 30),
       tokenRefreshPer5Min: numberOr(rate.token_refresh, 150),
       signInSignUpsPer5Min: numberOr(rate.sign_in_sign_ups, 30),
       tokenVerificationsPer5Min: numberOr(rate.token_verifications, 30),
@@ -122,14 +158,40 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
       challengeExpirySeconds: 300,
     },
     customAccessTokenHook: hook.enabled === true ? parseHookUri(String(hook.uri ?? '')) : undefined,
+    sendSmsHook: sendSmsHook.enabled === true ? parseHookUri(String(sendSmsHook.uri ?? ''), 'send_sms') : undefined,
+  };
+}
+
+/** The CLI's template names the switch `enable_signup`; this project's config.toml names it `enabled`. */
+function smsEnabled(sms: Record<string, unknown>): boolean {
+  return sms.enabled === true || sms.enable_signup === true;
+}
+
+function readSmsSettings(config: LocalConfig): SmsSettings {
+  const sms = section(config.toml, 'auth.sms');
+  const otpLength = numberOr(sms.otp_length, 6);
+  const testOtp: Record<string, string> = {};
+  for (const [phone, code] of Object.entries(section(config.toml, 'auth.sms.test_otp'))) {
+    // GoTrue normalises the keys as it does a phone number: no leading +, no spaces.
+    if (typeof code === 'string' || typeof code === 'number') testOtp[phone.replace(/^\+/, '').replaceAll(' ', '')] = String(code);
+  }
+  return {
+    enabled: smsEnabled(sms),
+    autoconfirm: sms.enable_confirmations !== true,
+    maxFrequencySeconds: durationSeconds(sms.max_frequency, 60),
+    otpLength: otpLength >= 6 && otpLength <= 10 ? otpLength : 6,
+    otpExpirySeconds: numberOr(sms.otp_expiry, 6000),
+    testOtp,
+    provider: SMS_PROVIDERS.find((name) => section(config.toml, `auth.sms.${name}`).enabled === true) ?? '',
+    template: nonEmptyString(sms.template) ?? 'Your code is {{ .Code }}',
   };
 }
 
 /** `pg-functions://postgres/public/custom_access_token_hook` → `"public"."custom_access_token_hook"`. */
-export function parseHookUri(uri: string): CustomAccessTokenHookSettings {
+export function parseHookUri(uri: string, name = 'custom_access_token'): HookSettings {
   const match = /^pg-functions:\/\/[^/]+\/([^/]+)\/([^/]+)$/.exec(uri);
   if (!match) {
-    throw new Error(`auth.hook.custom_access_token.uri must be pg-functions://postgres/<schema>/<function>, got ${JSON.stringify(uri)}`);
+    throw new Error(`auth.hook.${name}.uri must be pg-functions://postgres/<schema>/<function>, got ${JSON.stringify(uri)}`);
   }
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   return { uri, functionName: `${quote(match[1]!)}.${quote(match[2]!)}` };

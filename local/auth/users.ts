@@ -161,6 +161,16 @@ export async function findUserByPhone(db: Queryable, phone: string, aud: string)
   return user;
 }
 
+/** The user with a pending change to this phone number (GoTrue's `FindUserByPhoneChangeAndAudience`). */
+export async function findUserByPhoneChange(db: Queryable, phone: string, aud: string): Promise<User | undefined> {
+  const [user] = await loadUsers(db, 'instance_id = $1 and phone_change = $2 and aud = $3 and is_sso_user = false', [
+    NIL_INSTANCE,
+    phone,
+    aud,
+  ]);
+  return user;
+}
+
 /** The user owning an email identity with this address (GoTrue's `IsDuplicatedEmail`). */
 export async function findUserWithEmailIdentity(
   db: Queryable,
@@ -307,6 +317,25 @@ export async function confirmEmail(db: Queryable, user: UserRow): Promise<void> 
   await db.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
 }
 
+/** GoTrue's `User.ConfirmPhone`: the confirmation token spent, `phone_confirmed_at` set, one-time tokens cleared. */
+export async function confirmPhone(db: Queryable, user: UserRow): Promise<void> {
+  await db.query(`update auth.users set confirmation_token = '', phone_confirmed_at = now(), updated_at = now() where id = $1`, [user.id]);
+  await db.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
+}
+
+/** GoTrue's `UpdateAppMetaDataProviders`: `providers` from the user's identities (oldest first), `provider` the first. */
+export async function updateAppMetadataProviders(db: Queryable, user: UserRow): Promise<void> {
+  const { rows } = await db.query<{ provider: string }>('select provider from auth.identities where user_id = $1 order by created_at asc', [
+    user.id,
+  ]);
+  const providers = [...new Set(rows.map((r) => r.provider))];
+  await updateAppMetadata(db, user, providers.length ? { providers, provider: providers[0] } : { providers });
+}
+
+export function isPhoneConfirmed(user: UserRow): boolean {
+  return user.phone_confirmed_at !== null;
+}
+
 export async function touchLastSignIn(db: Queryable, userId: string): Promise<void> {
   await db.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [userId]);
 }
@@ -321,6 +350,29 @@ export function hasPassword(user: UserRow): boolean {
 
 export function isEmailConfirmed(user: UserRow): boolean {
   return user.email_confirmed_at !== null;
+}
+
+/**
+ * GoTrue's `sanitizeUser`: what a repeated sign-up of a confirmed address or number is answered
+ * with, so the answer does not tell whether the account exists — a new id, no identities, the
+ * request's metadata, and only the address or number signed up with.
+ */
+export function sanitizedUser(provider: 'email' | 'phone', address: { email?: string; phone?: string }, data: JsonObject, aud: string): JsonObject {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    aud,
+    role: '',
+    email: provider === 'email' ? (address.email ?? '') : '',
+    phone: provider === 'phone' ? (address.phone ?? '') : '',
+    confirmation_sent_at: now,
+    app_metadata: { provider, providers: [provider] },
+    user_metadata: data,
+    identities: [],
+    created_at: now,
+    updated_at: now,
+    is_anonymous: false,
+  };
 }
 
 export function isUuid(value: string): boolean {

@@ -11,9 +11,14 @@ export function validateEmail(email: string): string {
   return email.toLowerCase();
 }
 
-/** GoTrue's `validatePhone`: E.164 digits, stored without the leading +. */
+/** GoTrue's `formatPhoneNumber`: the leading + and every space removed. */
+export function formatPhone(phone: string): string {
+  return phone.replace(/^\+/, '').replaceAll(' ', '');
+}
+
+/** GoTrue's `validatePhone`: formatted as above, then E.164 digits (stored without the +). */
 export function validatePhone(phone: string): string {
-  const digits = phone.replace(/[+\s()-]/g, '');
-  if (!/^[1-9]\d{1,14}$/.test(digits)) throw validationFailed('Invalid phone number format (E.164 required)');
+  const digits = formatPhone(phone);
+  if (!/^[1-9][0-9]{1,14}$/.test(digits)) throw validationFailed('Invalid phone number format (E.164 required)');
   return digits;
 }

@@ -144,7 +144,8 @@ as $$
 begin
   insert into private.sms_outbox (phone, body)
   values (
-    '+' || ltrim(coalesce(event #>> '{user,phone}', ''), '+'),
+    -- sms.phone is the number the code is for (the new one during a phone change).
+    '+' || ltrim(coalesce(event #>> '{sms,phone}', event #>> '{user,phone}', ''), '+'),
     format('Your Marquee code is %s', event #>> '{sms,otp}')
   );
   return '{}'::jsonb;

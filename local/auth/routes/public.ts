@@ -23,8 +23,8 @@ export function publicRoutes(deps: AuthDeps): Hono<AuthEnv> {
       },
       disable_signup: !settings.signupEnabled,
       mailer_autoconfirm: settings.email.autoconfirm,
-      phone_autoconfirm: false,
-      sms_provider: 'twilio',
+      phone_autoconfirm: settings.sms.autoconfirm,
+      sms_provider: settings.sms.provider,
       saml_enabled: false,
     }),
   );

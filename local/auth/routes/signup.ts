@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
-import { AuthError, badRequest, internal, unprocessable, validationFailed } from '../errors.ts';
+import { badRequest, internal, unprocessable, validationFailed } from '../errors.ts';
 import { sendConfirmation } from '../mail.ts';
+import { messageChannel, signUpWithPhone } from '../phone.ts';
 import { checkPasswordStrength, hashPassword } from '../passwords.ts';
 import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
@@ -16,12 +16,13 @@ import {
   insertEmailUser,
   insertUser,
   isEmailConfirmed,
+  sanitizedUser,
   userJson,
   type JsonObject,
 } from '../users.ts';
-import { validateEmail } from '../validation.ts';
+import { validateEmail, validatePhone } from '../validation.ts';
 
-/** `POST /signup`: email + password (or anonymous) sign-up, as GoTrue's `Signup`. */
+/** `POST /signup`: email or phone + password (or anonymous) sign-up, as GoTrue's `Signup`. */
 export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { settings, db } = deps;
@@ -46,12 +47,13 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
     if (!password) throw validationFailed('Signup requires a valid password');
     checkPasswordStrength(settings, password);
     if (email && phone) throw validationFailed('Only an email address or phone number should be provided on signup.');
+    const channel = email ? '' : messageChannel(settings, stringParam(body, 'channel'));
     const pkce = pkceParams(body);
     if (phone && pkce.codeChallenge) throw validationFailed('PKCE not supported for phone signups');
     validatePkceParams(pkce);
     if (!email) {
       if (!settings.phoneEnabled) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
-      throw new AuthError(500, 'unexpected_failure', 'Phone signups are not supported by Marquee Local');
+      return c.json(await signUpWithPhone(deps, { phone: validatePhone(phone), password, data, channel }, clientInfo(c)));
     }
     if (!settings.email.enabled) throw badRequest('email_provider_disabled', 'Email signups are disabled');
     const address = validateEmail(email);
@@ -60,8 +62,8 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const existing = await findUserWithEmailIdentity(db.pool, address, settings.audience);
     if (existing && isEmailConfirmed(existing)) {
       await audit(db.pool, existing.id, existing.email, 'user_repeated_signup', { provider: 'email' }, clientInfo(c).ip);
-      if (settings.email.autoconfirm) throw unprocessable('user_already_exists', 'User already registered');
-      return c.json(obfuscatedUser(address, data, settings.audience));
+      if (settings.email.autoconfirm || settings.sms.autoconfirm) throw unprocessable('user_already_exists', 'User already registered');
+      return c.json(sanitizedUser('email', { email: address }, data, settings.audience));
     }
 
     const encryptedPassword = await hashPassword(password);
@@ -101,25 +103,6 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
   });
 
   return app;
-}
-
-/** GoTrue's `sanitizeUser`: a confirmed address signing up again gets a fake unconfirmed user. */
-function obfuscatedUser(email: string, data: JsonObject, aud: string): JsonObject {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    aud,
-    role: '',
-    email,
-    phone: '',
-    confirmation_sent_at: now,
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: data,
-    identities: [],
-    created_at: now,
-    updated_at: now,
-    is_anonymous: false,
-  };
 }
 
 async function signUpAnonymously(deps: AuthDeps, data: JsonObject, client: ReturnType<typeof clientInfo>): Promise<JsonObject> {

@@ -15,7 +15,19 @@ import {
   swapRefreshToken,
 } from '../sessions.ts';
 import { generateAccessToken, issueSession, tokenResponseJson } from '../tokens.ts';
-import { findUserByEmail, findUserById, hasPassword, isBanned, isEmailConfirmed, type JsonObject } from '../users.ts';
+import { actorName } from '../phone.ts';
+import {
+  findUserByEmail,
+  findUserById,
+  findUserByPhone,
+  hasPassword,
+  isBanned,
+  isEmailConfirmed,
+  isPhoneConfirmed,
+  type JsonObject,
+  type User,
+} from '../users.ts';
+import { formatPhone } from '../validation.ts';
 
 const INVALID_LOGIN = 'Invalid login credentials';
 
@@ -43,13 +55,15 @@ async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string
   const password = stringParam(body, 'password');
   if (email && phone) throw validationFailed('Only an email address or phone number should be provided on login.');
   if (!email && !phone) throw validationFailed('missing email or phone');
+  let user: User | undefined;
   if (phone) {
     if (!settings.phoneEnabled) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
-    throw badRequest('invalid_credentials', INVALID_LOGIN);
+    // GoTrue only formats the number here (no E.164 check): an unknown number is bad credentials.
+    user = await findUserByPhone(db.pool, formatPhone(phone), settings.audience);
+  } else {
+    if (!settings.email.enabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled');
+    user = await findUserByEmail(db.pool, email, settings.audience);
   }
-  if (!settings.email.enabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled');
-
-  const user = await findUserByEmail(db.pool, email, settings.audience);
   if (!user || !hasPassword(user)) throw badRequest('invalid_credentials', INVALID_LOGIN);
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
   if (!(await verifyPassword(password, user.encrypted_password))) throw badRequest('invalid_credentials', INVALID_LOGIN);
@@ -60,12 +74,14 @@ async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string
   } catch (error) {
     if (error instanceof WeakPasswordError) weakPassword = { message: error.message, reasons: error.reasons };
   }
-  if (!isEmailConfirmed(user)) throw badRequest('email_not_confirmed', 'Email not confirmed');
+  if (!phone && !isEmailConfirmed(user)) throw badRequest('email_not_confirmed', 'Email not confirmed');
+  if (phone && !isPhoneConfirmed(user)) throw badRequest('phone_not_confirmed', 'Phone not confirmed');
 
   const client = clientInfo(c);
+  const signedIn = user;
   const response = await db.transaction(async (tx) => {
-    await audit(tx, user.id, user.email, 'login', { provider: 'email' }, client.ip);
-    return issueSession(tx, deps, user.id, 'password', client);
+    await audit(tx, signedIn.id, actorName(signedIn), 'login', { provider: phone ? 'phone' : 'email' }, client.ip);
+    return issueSession(tx, deps, signedIn.id, 'password', client);
   });
   if (weakPassword) response.weak_password = weakPassword;
   return response;

@@ -3,6 +3,7 @@ import { audit } from '../audit.ts';
 import { AuthError, forbidden, unprocessable, validationFailed } from '../errors.ts';
 import { sendEmailChange } from '../mail.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../passwords.ts';
+import { actorName, applyPhoneChange, messageChannel, sendPhoneOtp } from '../phone.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../pkce.ts';
 import { requireRecentAuthentication } from '../reauthentication.ts';
@@ -10,6 +11,7 @@ import { clientInfo, objectParam, readJsonBody, requireUser, stringParam, type A
 import { deleteAllSessions, deleteOtherSessions, deleteSession } from '../sessions.ts';
 import {
   findUserById,
+  findUserByPhone,
   findUserWithEmailIdentity,
   hasPassword,
   insertIdentity,
@@ -17,7 +19,7 @@ import {
   updateUserMetadata,
   userJson,
 } from '../users.ts';
-import { validateEmail } from '../validation.ts';
+import { validateEmail, validatePhone } from '../validation.ts';
 
 /** `GET /user`, `PUT /user` and `POST /logout`: what a signed-in user does to their account. */
 export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
@@ -35,6 +37,8 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const client = clientInfo(c);
 
     const email = typeof body.email === 'string' && body.email ? validateEmail(body.email) : '';
+    const phone = stringParam(body, 'phone') ? validatePhone(stringParam(body, 'phone')) : '';
+    if (phone) messageChannel(settings, stringParam(body, 'channel'));
     const password = typeof body.password === 'string' ? body.password : undefined;
     if (password !== undefined) checkPasswordStrength(settings, password);
     const data = objectParam(body, 'data');
@@ -45,14 +49,18 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
 
     const hasVerifiedFactor = user.factors.some((f) => f.status === 'verified');
     const changingEmail = !!email && email !== user.email;
-    if (hasVerifiedFactor && session?.aal !== 'aal2' && (!!password || changingEmail)) {
+    const changingPhone = !!phone && phone !== user.phone;
+    if (hasVerifiedFactor && session?.aal !== 'aal2' && (!!password || changingEmail || changingPhone)) {
       throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
     }
-    if (user.is_anonymous && password && !email) {
+    if (user.is_anonymous && password && !email && !phone) {
       throw unprocessable('validation_failed', 'Updating password of an anonymous user without an email or phone is not allowed');
     }
     if (changingEmail && (await findUserWithEmailIdentity(db.pool, email, settings.audience, user.id))) {
       throw unprocessable('email_exists', 'A user with this email address has already been registered');
+    }
+    if (changingPhone && (await findUserByPhone(db.pool, phone, settings.audience))) {
+      throw unprocessable('phone_exists', 'A user with this phone number has already been registered');
     }
     const pkce = pkceParams(body);
     validatePkceParams(pkce);
@@ -101,7 +109,12 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
           await sendEmailChange(tx, mail, fresh, email, { redirectTo: c.req.query('redirect_to'), flow });
         }
       }
-      await audit(tx, user.id, user.email, 'user_modified', undefined, client.ip);
+      if (changingPhone) {
+        const fresh = (await findUserById(tx, user.id))!;
+        if (settings.sms.autoconfirm) await applyPhoneChange(tx, fresh, phone, client.ip);
+        else await sendPhoneOtp(tx, deps, fresh, phone, 'phone_change', client.ip);
+      }
+      await audit(tx, user.id, actorName(user), 'user_modified', undefined, client.ip);
     });
     return c.json(userJson((await findUserById(db.pool, user.id))!));
   });

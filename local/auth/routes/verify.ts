@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
 import { AuthError, validationFailed } from '../errors.ts';
 import { safeRedirect, tokenHash } from '../mail.ts';
+import { PHONE_VERIFY_TYPES, verifyPhoneOtp, type PhoneVerifyType } from '../phone.ts';
 import { authenticationMethodOf, issueAuthCode, PKCE_PREFIX } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { clientInfo, readJsonBody, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
 import { issueSession } from '../tokens.ts';
 import { findUserByEmail, type User } from '../users.ts';
-import { validateEmail } from '../validation.ts';
+import { validateEmail, validatePhone } from '../validation.ts';
 import {
   applyVerification,
   findUserByTokenHash,
+  invalidCode,
   SINGLE_CONFIRMATION_ACCEPTED,
   verifyType,
   type VerifyType,
@@ -25,7 +27,7 @@ const OAUTH_ERRORS: Record<number, string> = {
 };
 
 /**
- * `/verify`: POST checks a code (with the address) or a link's token hash and answers a session;
+ * `/verify`: POST checks a code (with the address or phone number) or a link's token hash and answers a session;
  * GET is the link a mail carries and redirects — with the session in the fragment, or, for a
  * `pkce_` token, with `?code=<auth_code>` for `POST /token?grant_type=pkce`.
  */
@@ -43,6 +45,31 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const email = stringParam(body, 'email');
     const phone = stringParam(body, 'phone');
     if (!token === !hash) throw validationFailed('Verify requires either a token or a token hash');
+    const client = clientInfo(c);
+
+    if (token && phone && !email) {
+      // A code texted to a number: `sms` (sign-up or sign-in) or `phone_change`.
+      const number = validatePhone(phone);
+      if (!PHONE_VERIFY_TYPES.includes(rawType)) {
+        // GoTrue looks the user up by email for the other types: with no email, there is none.
+        throw invalidCode();
+      }
+      const session = await db.transaction(async (tx) => {
+        const user = await verifyPhoneOtp(tx, deps, { type: rawType as PhoneVerifyType, phone: number, token }, client.ip);
+        return issueSession(tx, deps, user.id, 'otp', client);
+      });
+      return c.json(session);
+    }
+    if (PHONE_VERIFY_TYPES.includes(rawType)) {
+      if (hash) {
+        if (email || phone || stringParam(body, 'redirect_to')) throw validationFailed('Only the token_hash and type should be provided');
+        throw validationFailed('Invalid email verification type');
+      }
+      if (!email || phone) throw validationFailed('Only an email address or phone number should be provided on verify');
+      validateEmail(email);
+      // A phone type with an email: GoTrue looks the user up by the (empty) phone and finds none.
+      throw invalidCode();
+    }
 
     let presentedHash: string;
     let findUser: (type: VerifyType) => Promise<User | undefined>;
@@ -63,7 +90,6 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
     }
     const type = verifyType(rawType);
     const user = await findUser(type);
-    const client = clientInfo(c);
 
     const result = await db.transaction(async (tx) => {
       const outcome = await applyVerification(tx, settings, { user, type, presentedHash, viaLink: !!hash, ip: client.ip });
@@ -84,6 +110,8 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const client = clientInfo(c);
 
     try {
+      // A link is a token hash: GoTrue has none for the phone types.
+      if (PHONE_VERIFY_TYPES.includes(rawType)) throw validationFailed('Invalid email verification type');
       const type = verifyType(rawType);
       const user = await findUserByTokenHash(db.pool, type, token);
       const location = await db.transaction(async (tx) => {
