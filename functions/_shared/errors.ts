@@ -51,18 +51,51 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return fields;
 }
 
+/** Largest request body a function reads (the gateway refuses bodies over 5 MiB before this). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** `413 {"detail"}` for a body over {@link MAX_BODY_BYTES}. */
+export const payloadTooLarge = () => json({ detail: 'Request body too large.' }, 413);
+
 /**
- * Reads the JSON body and validates it: the parsed value, or the 400 response to return.
- * A body that is not JSON is a `non_field_errors` validation error.
+ * The request body as text, or the 413 response when it is larger than `limit` bytes. An oversized
+ * body is still read to its end (the gateway caps it at 5 MiB) but not kept: answering before the
+ * client has finished sending makes some clients see a closed connection instead of the 413.
+ */
+export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<{ text: string; response?: undefined } | { text?: undefined; response: Response }> {
+  if (!req.body) return { text: '' };
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size <= limit) chunks.push(value);
+  }
+  if (size > limit) return { response: payloadTooLarge() };
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { text: new TextDecoder().decode(bytes) };
+}
+
+/**
+ * Reads the JSON body and validates it: the parsed value, or the 400 (or 413) response to return.
+ * An empty body counts as `{}`; a body that is not JSON is a `non_field_errors` validation error.
  */
 export async function parseJsonBody<T extends z.ZodType>(
   req: Request,
   schema: T,
 ): Promise<{ data: z.output<T>; response?: undefined } | { data?: undefined; response: Response }> {
+  const read = await readBodyText(req);
+  if (read.response) return { response: read.response };
   let body: unknown;
   try {
-    const text = await req.text();
-    body = text.trim() === '' ? {} : JSON.parse(text);
+    body = read.text.trim() === '' ? {} : JSON.parse(read.text);
   } catch {
     return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
   }

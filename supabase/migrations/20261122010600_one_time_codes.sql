@@ -179,14 +179,16 @@ language sql
 stable
 security definer
 set search_path = ''
-as $$
+as $fn$
   select coalesce(
     (select u.encrypted_password <> '' and extensions.crypt(p_password, u.encrypted_password) = u.encrypted_password
      from auth.users u where u.id = p_user_id),
-    false
+    -- No such user: spend one bcrypt (cost 10, as Auth's) anyway, so the answer takes as long.
+    extensions.crypt(p_password, '$2a$10$mmeWd98.bORBN/kjKvqaAenv.VD0DWhi3rgqs9CoQP1HYEj4Xx8zy') is null
   );
-$$;
-comment on function public.verify_user_password(uuid, text) is 'Checks a password against Auth''s bcrypt hash, for change-password.';
+$fn$;
+comment on function public.verify_user_password(uuid, text) is
+  'Checks a password against Auth''s bcrypt hash (change-password); for an unknown user it is false after the same bcrypt work (sign-in).';
 
 revoke execute on function public.issue_one_time_code(text, text), public.consume_one_time_code(text, text, text, text),
   public.capture_sms(text, text), public.find_sign_in_account(text), public.verify_user_password(uuid, text)

@@ -1,0 +1,51 @@
+/**
+ * Calls to Supabase Auth's public endpoints with the anon key, as an app would make them, for the
+ * flows the admin API cannot do: the password grant (a session) and sign-up (so Auth sends its
+ * confirmation mail when confirmations are on). The client's X-Forwarded-For is passed on, so Auth's
+ * per-IP rate limits count the real client rather than this function.
+ */
+import { env } from './supabase.ts';
+
+export type AuthResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; code: string; message: string };
+
+async function call<T>(req: Request, path: string, payload: unknown): Promise<AuthResult<T>> {
+  const anonKey = env('SUPABASE_ANON_KEY');
+  const headers: Record<string, string> = {
+    apikey: anonKey,
+    Authorization: `Bearer ${anonKey}`,
+    'Content-Type': 'application/json',
+    // Errors as {code, message}.
+    'X-Supabase-Api-Version': '2024-01-01',
+  };
+  const forwardedFor = req.headers.get('x-forwarded-for');
+  if (forwardedFor) headers['X-Forwarded-For'] = forwardedFor;
+
+  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, { method: 'POST', headers, body: JSON.stringify(payload) });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { message: text };
+  }
+  if (response.ok) return { ok: true, status: response.status, body: body as T };
+  const code = typeof body.code === 'string' ? body.code : typeof body.error_code === 'string' ? body.error_code : String(body.error ?? 'unknown');
+  const message = String(body.message ?? body.msg ?? body.error_description ?? body.error ?? `Auth answered ${response.status}`);
+  return { ok: false, status: response.status, code, message };
+}
+
+/** GoTrue's session JSON (access_token, refresh_token, expires_in, user, …), passed through as is. */
+export type Session = Record<string, unknown> & { access_token: string; user: { id: string } };
+
+/** `POST /auth/v1/token?grant_type=password` by email or phone. */
+export function passwordGrant(req: Request, login: { email: string } | { phone: string }, password: string): Promise<AuthResult<Session>> {
+  return call<Session>(req, '/token?grant_type=password', { ...login, password });
+}
+
+/** `POST /auth/v1/signup`: a session (autoconfirm) or the unconfirmed user. */
+export function signUp(
+  req: Request,
+  input: { email: string; password: string; data: Record<string, unknown> },
+): Promise<AuthResult<Record<string, unknown>>> {
+  return call<Record<string, unknown>>(req, '/signup', input);
+}

@@ -1,0 +1,129 @@
+/**
+ * The service-role client the account functions act with, and the caller behind the request's
+ * `Authorization: Bearer <jwt>` (checked with Auth, so a deleted user's still-unexpired token is
+ * refused too).
+ */
+import { createClient, type SupabaseClient, type User } from 'npm:@supabase/supabase-js@2';
+import { detailError, forbidden, unauthorized } from './errors.ts';
+
+let admin: SupabaseClient | undefined;
+
+export function env(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** The service-role client (bypasses RLS; may call the service-only RPCs and the admin API). */
+export function adminClient(): SupabaseClient {
+  admin ??= createClient(env('SUPABASE_URL'), env('SUPABASE_SERVICE_ROLE_KEY'), {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  return admin;
+}
+
+export type AccountStatus = 'active' | 'deactivated' | 'suspended' | 'banned';
+
+/** What sign-in and the access token hook answer for an account that is not active. */
+export const STATUS_MESSAGES: Record<Exclude<AccountStatus, 'active'>, string> = {
+  deactivated: 'Your account is inactive. Please contact support.',
+  suspended: 'Your account is suspended. Please contact support.',
+  banned: 'Your account has been banned.',
+};
+
+export interface Caller {
+  user: User;
+  username: string;
+  status: AccountStatus;
+}
+
+/** The unverified claims of a JWT, or null when it is not one. */
+function claimsOf(jwt: string): Record<string, unknown> | null {
+  const part = jwt.split('.')[1];
+  if (!part) return null;
+  try {
+    const padded = part.replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(padded + '='.repeat((4 - (padded.length % 4)) % 4)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The signed-in caller, or the response to send: 401 "Authentication credentials were not
+ * provided." without a user's token (none, or the anon key), 401 "Invalid or expired token." when
+ * Auth does not accept it, and — with `requireActive` — 403 with the status message for an
+ * account that is deactivated, suspended or banned (they may write nothing).
+ */
+export async function requireCaller(
+  req: Request,
+  options: { requireActive?: boolean } = {},
+): Promise<{ caller: Caller; response?: undefined } | { caller?: undefined; response: Response }> {
+  const header = req.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  const jwt = match?.[1];
+  const claims = jwt ? claimsOf(jwt) : null;
+  if (!jwt || !claims || typeof claims.sub !== 'string' || claims.role === 'anon') return { response: unauthorized() };
+
+  const client = adminClient();
+  const { data, error } = await client.auth.getUser(jwt);
+  if (error || !data.user) {
+    if (error && (error.status ?? 500) >= 500) throw error;
+    return { response: unauthorized('Invalid or expired token.') };
+  }
+
+  const profile = await client.from('profiles').select('username, status').eq('id', data.user.id).maybeSingle();
+  if (profile.error) throw profile.error;
+  if (!profile.data) return { response: unauthorized('Invalid or expired token.') };
+  const status = profile.data.status as AccountStatus;
+  if (options.requireActive && status !== 'active') {
+    return { response: status in STATUS_MESSAGES ? forbidden(STATUS_MESSAGES[status as keyof typeof STATUS_MESSAGES]) : forbidden() };
+  }
+  return { caller: { user: data.user, username: String(profile.data.username), status } };
+}
+
+export interface SignInAccount {
+  user_id: string;
+  email: string | null;
+  phone: string | null;
+  username: string;
+  status: AccountStatus;
+}
+
+/** The account a username, email or phone number names (rpc `find_sign_in_account`), or null. */
+export async function findSignInAccount(login: string): Promise<SignInAccount | null> {
+  const { data, error } = await adminClient().rpc('find_sign_in_account', { p_login: login });
+  if (error) throw error;
+  return (data as SignInAccount | null) ?? null;
+}
+
+export type IssuedCode = { code: string; token: string; expires_at: string; retry_after?: undefined } | { retry_after: number };
+
+/** rpc `issue_one_time_code`: a new code, or how long to wait before asking again. */
+export async function issueCode(purpose: 'password_reset' | 'phone_signup' | 'parent_link', subject: string): Promise<IssuedCode> {
+  const { data, error } = await adminClient().rpc('issue_one_time_code', { p_purpose: purpose, p_subject: subject });
+  if (error) throw error;
+  return data as IssuedCode;
+}
+
+export type ConsumeResult = { status: 'ok'; subject: string } | { status: 'invalid_token' | 'expired' | 'invalid_code'; subject?: undefined };
+
+/** rpc `consume_one_time_code`, by subject or by token. */
+export async function consumeCode(
+  purpose: 'password_reset' | 'phone_signup' | 'parent_link',
+  code: string,
+  by: { subject: string; token?: undefined } | { token: string; subject?: undefined },
+): Promise<ConsumeResult> {
+  const { data, error } = await adminClient().rpc('consume_one_time_code', {
+    p_purpose: purpose,
+    p_code: code,
+    p_subject: by.subject ?? null,
+    p_token: by.token ?? null,
+  });
+  if (error) throw error;
+  return data as ConsumeResult;
+}
+
+/** `429 {"detail": "Please wait before requesting another code."}` with Retry-After. */
+export const waitBeforeAnotherCode = (retryAfter: number) =>
+  detailError(429, 'Please wait before requesting another code.', { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) });

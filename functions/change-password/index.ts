@@ -1,0 +1,48 @@
+/**
+ * change-password: the signed-in user sets a new password, proving the old one.
+ * `POST {old_password, new_password}` → `200 {"detail": "Password updated successfully"}` and a
+ * confirmation mail; `400 {"old_password": ["Wrong password."]}`, policy errors on `new_password`.
+ */
+import { json, validationError, type FieldErrors } from '../_shared/errors.ts';
+import { postHandler } from '../_shared/handler.ts';
+import { sendMail } from '../_shared/mail.ts';
+import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
+import { adminClient, requireCaller } from '../_shared/supabase.ts';
+import { body, currentPassword, password, readInput } from '../_shared/validation.ts';
+
+const ChangePasswordInput = body({ old_password: currentPassword, new_password: password });
+
+Deno.serve(
+  postHandler(async (req) => {
+    const auth = await requireCaller(req, { requireActive: true });
+    if (auth.response) return auth.response;
+    const { user, username } = auth.caller;
+
+    const input = await readInput(req, ChangePasswordInput, (raw) =>
+      typeof raw.new_password === 'string' && isSimilarToUsername(raw.new_password, username) ? { new_password: [PASSWORD_SIMILAR] } : {},
+    );
+    if (input.response) return input.response;
+
+    const client = adminClient();
+    const check = await client.rpc('verify_user_password', { p_user_id: user.id, p_password: input.data.old_password });
+    if (check.error) throw check.error;
+    if (check.data !== true) {
+      const errors: FieldErrors = { old_password: ['Wrong password.'] };
+      return validationError(errors);
+    }
+
+    const { error } = await client.auth.admin.updateUserById(user.id, { password: input.data.new_password });
+    if (error) throw error;
+
+    if (user.email) {
+      await sendMail({
+        to: user.email,
+        subject: 'Your Marquee password was changed',
+        text:
+          `Hi ${username},\n\nThe password of your Marquee account was just changed.\n` +
+          `If this was not you, reset your password at once and contact support.\n\n— The Marquee team`,
+      });
+    }
+    return json({ detail: 'Password updated successfully' });
+  }),
+);

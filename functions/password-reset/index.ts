@@ -1,0 +1,67 @@
+/**
+ * password-reset: a 6-digit code by email, then a new password with it.
+ * - `POST /password-reset/request {email}` → `200 {"detail": "Password reset code sent to email."}`;
+ *   `400 {"email": ["No account with this email."]}`; `429` within 60 s of the last code.
+ * - `POST /password-reset/confirm {email, code, new_password}` → `200 {"detail": "Password reset
+ *   successful."}`; `400 {"detail": "Invalid or expired reset code."}`. Codes live 10 minutes, allow 5
+ *   wrong tries, and every code of the user is deleted by a successful reset.
+ */
+import { json, validationError } from '../_shared/errors.ts';
+import { postRouter, unexpected } from '../_shared/handler.ts';
+import { sendMail } from '../_shared/mail.ts';
+import { passwordProblems, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
+import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { body, email, password, readInput, text } from '../_shared/validation.ts';
+
+const INVALID_CODE = 'Invalid or expired reset code.';
+
+const RequestInput = body({ email });
+const ConfirmInput = body({ email, code: text(), new_password: password });
+
+async function accountByEmail(address: string) {
+  const account = await findSignInAccount(address);
+  return account && account.email?.toLowerCase() === address ? account : null;
+}
+
+async function request(req: Request): Promise<Response> {
+  const input = await readInput(req, RequestInput);
+  if (input.response) return input.response;
+
+  const account = await accountByEmail(input.data.email);
+  if (!account) return validationError({ email: ['No account with this email.'] });
+
+  const issued = await issueCode('password_reset', account.user_id);
+  if (issued.retry_after !== undefined) return waitBeforeAnotherCode(issued.retry_after);
+
+  const sent = await sendMail({
+    to: input.data.email,
+    subject: 'Your Marquee password reset code',
+    text:
+      `Hi ${account.username},\n\nYour password reset code is ${issued.code}. It expires in 10 minutes.\n` +
+      `If you did not ask to reset your password, ignore this email.\n\n— The Marquee team`,
+  });
+  if (!sent) return unexpected();
+  return json({ detail: 'Password reset code sent to email.' });
+}
+
+async function confirm(req: Request): Promise<Response> {
+  const input = await readInput(req, ConfirmInput);
+  if (input.response) return input.response;
+  const { data } = input;
+
+  const account = await accountByEmail(data.email);
+  if (!account || !/^\d{6}$/.test(data.code)) return json({ detail: INVALID_CODE }, 400);
+  // Checked before the code is spent, so a refused password does not cost the code.
+  if (passwordProblems(data.new_password, account.username).includes(PASSWORD_SIMILAR)) {
+    return validationError({ new_password: [PASSWORD_SIMILAR] });
+  }
+
+  const result = await consumeCode('password_reset', data.code, { subject: account.user_id });
+  if (result.status !== 'ok') return json({ detail: INVALID_CODE }, 400);
+
+  const { error } = await adminClient().auth.admin.updateUserById(account.user_id, { password: data.new_password });
+  if (error) throw error;
+  return json({ detail: 'Password reset successful.' });
+}
+
+Deno.serve(postRouter('/password-reset', { '/request': request, '/confirm': confirm }));

@@ -1,0 +1,69 @@
+/**
+ * phone-signup: an account for a phone number proven by an SMS code (reference API 001).
+ * - `POST /phone-signup/send-code {phone_number}` → `200 {token, message: "Verification code sent
+ *   successfully."}`; `400 {"phone_number": [...]}`; `409 {"detail": "User with this phone number
+ *   already exists."}`; `429` within 60 s of the last code for that number.
+ * - `POST /phone-signup/verify {token, code, password}` → `200` GoTrue's session JSON for the new
+ *   account; `400 {"token": ["Invalid token."]}` / `{"token": ["The token has expired."]}` /
+ *   `{"code": ["Invalid or expired verification code."]}`.
+ */
+import { passwordGrant } from '../_shared/auth-api.ts';
+import { conflict, detailError, json, validationError } from '../_shared/errors.ts';
+import { postRouter, unexpected } from '../_shared/handler.ts';
+import { sendSms } from '../_shared/sms.ts';
+import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { body, password, phone, readInput, text } from '../_shared/validation.ts';
+
+const PHONE_TAKEN = 'User with this phone number already exists.';
+const INVALID_TOKEN = 'Invalid token.';
+const EXPIRED_TOKEN = 'The token has expired.';
+const INVALID_CODE = 'Invalid or expired verification code.';
+
+const SendCodeInput = body({ phone_number: phone });
+const VerifyInput = body({
+  token: text().regex(/^[0-9a-f]{64}$/i, INVALID_TOKEN),
+  code: text().regex(/^\d{6}$/, INVALID_CODE),
+  password,
+});
+
+async function sendCode(req: Request): Promise<Response> {
+  const input = await readInput(req, SendCodeInput);
+  if (input.response) return input.response;
+  const number = input.data.phone_number;
+
+  if (await findSignInAccount(number)) return conflict(PHONE_TAKEN);
+
+  const issued = await issueCode('phone_signup', number);
+  if (issued.retry_after !== undefined) return waitBeforeAnotherCode(issued.retry_after);
+
+  const sent = await sendSms(number, `Your Marquee verification code is ${issued.code}`);
+  if (!sent) return unexpected();
+  return json({ token: issued.token, message: 'Verification code sent successfully.' });
+}
+
+async function verify(req: Request): Promise<Response> {
+  const input = await readInput(req, VerifyInput);
+  if (input.response) return input.response;
+  const { data } = input;
+
+  const result = await consumeCode('phone_signup', data.code, { token: data.token.toLowerCase() });
+  if (result.status === 'invalid_token') return validationError({ token: [INVALID_TOKEN] });
+  if (result.status === 'expired') return validationError({ token: [EXPIRED_TOKEN] });
+  if (result.status !== 'ok') return validationError({ code: [INVALID_CODE] });
+
+  const number = result.subject;
+  const created = await adminClient().auth.admin.createUser({ phone: number, password: data.password, phone_confirm: true });
+  if (created.error) {
+    // Someone signed up with this number since the code was sent.
+    if (created.error.code === 'phone_exists' || created.error.status === 422) return conflict(PHONE_TAKEN);
+    throw created.error;
+  }
+
+  const session = await passwordGrant(req, { phone: number }, data.password);
+  if (session.ok) return json(session.body);
+  if (session.status === 429) return detailError(429, session.message);
+  console.error(`phone sign-up: account created, but no session ${JSON.stringify({ status: session.status, code: session.code, message: session.message })}`);
+  return unexpected();
+}
+
+Deno.serve(postRouter('/phone-signup', { '/send-code': sendCode, '/verify': verify }));

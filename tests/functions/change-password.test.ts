@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { accessToken, call, createAccount, sql, waitForMail } from './accounts.ts';
+
+/** functions/change-password: the signed-in user proves the old password and sets a new one. */
+describe('functions/change-password', { timeout: 90_000 }, () => {
+  it('changes the password and sends a confirmation mail', async () => {
+    const user = await createAccount();
+    const token = await accessToken(user);
+    const { status, body } = await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token });
+    expect({ status, body }).toEqual({ status: 200, body: { detail: 'Password updated successfully' } });
+    expect((await call('sign-in', { username: user.username, password: 'Brand#new42' })).status).toBe(200);
+    expect((await call('sign-in', { username: user.username, password: user.password })).status).toBe(401);
+    expect(await waitForMail(user.email, 'Your Marquee password was changed')).toContain(user.username);
+  });
+
+  it('refuses a wrong old password', async () => {
+    const user = await createAccount();
+    const token = await accessToken(user);
+    const reply = await call('change-password', { old_password: 'Not#theone1', new_password: 'Brand#new42' }, { token });
+    expect(reply).toMatchObject({ status: 400, body: { old_password: ['Wrong password.'] } });
+    expect((await call('sign-in', { username: user.username, password: user.password })).status).toBe(200);
+  });
+
+  it('applies the password policy to the new password, username included', async () => {
+    const user = await createAccount();
+    const token = await accessToken(user);
+    expect((await call('change-password', { old_password: user.password, new_password: 'short' }, { token })).body).toEqual({
+      new_password: [
+        'This password is too short. It must contain at least 8 characters.',
+        'Password must contain at least 8 characters, including letters, numbers, and special characters.',
+      ],
+    });
+    expect((await call('change-password', { old_password: user.password, new_password: `1#${user.username}` }, { token })).body).toEqual({
+      new_password: ['The password is too similar to the username.'],
+    });
+    expect((await call('change-password', {}, { token })).body).toEqual({
+      old_password: ['This field is required.'],
+      new_password: ['This field is required.'],
+    });
+  });
+
+  it('needs a signed-in, active user', async () => {
+    expect(await call('change-password', { old_password: 'a', new_password: 'b' })).toMatchObject({
+      status: 401,
+      body: { detail: 'Authentication credentials were not provided.' },
+    });
+    const user = await createAccount();
+    const token = await accessToken(user);
+    await sql("update public.profiles set status = 'suspended' where id = $1", [user.id]);
+    expect(await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token })).toMatchObject({
+      status: 403,
+      body: { detail: 'Your account is suspended. Please contact support.' },
+    });
+  });
+});
