@@ -46,7 +46,7 @@ do $$
 declare fn regprocedure;
 begin
   for fn in select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'public' and p.proname like 'rest\_rpc\_%' loop
+            where n.nspname = 'public' and p.proname like 'rest\\_rpc\\_%' loop
     execute format('grant execute on function %s to anon, authenticated, service_role', fn);
   end loop;
 end $$;
