@@ -4,7 +4,12 @@
  * @module
  */
 import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
+import { createAdminApi, type AdminApi } from './admin.ts';
+import { createAuthApi, type AuthApi } from './auth.ts';
 import type { Database } from './database.types.ts';
+import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
+import { createParentalApi, type ParentalApi } from './parental.ts';
+import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 
 /** The supabase-js client typed with Marquee's generated schema. */
 export type MarqueeSupabaseClient = SupabaseClient<Database>;
@@ -18,14 +23,30 @@ export type MarqueeSupabaseClient = SupabaseClient<Database>;
  * // namespaces registry:  profiles: createProfilesApi,
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by later modules
-export interface MarqueeNamespaces {}
+export interface MarqueeNamespaces {
+  /** Registration, sign-in, sessions, passwords, phone signup, MFA, account deletion. */
+  auth: AuthApi;
+  /** Own and public profiles, profile edits, avatars, deactivation, search. */
+  profiles: ProfilesApi;
+  /** Notifications and notification preferences. */
+  notifications: NotificationsApi;
+  /** Parental controls: parent-email OTP linking, children, activity summaries. */
+  parental: ParentalApi;
+  /** Administration (admins only): users, suspensions and bans, the audit. */
+  admin: AdminApi;
+}
 
 /** Builds one namespace from the shared typed client. */
 export type NamespaceFactory<T> = (supabase: MarqueeSupabaseClient) => T;
 
 /** The registry: namespace name → factory. Adding a namespace is one line here. */
-const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeNamespaces[K]> } = {};
+const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeNamespaces[K]> } = {
+  auth: createAuthApi,
+  profiles: createProfilesApi,
+  notifications: createNotificationsApi,
+  parental: createParentalApi,
+  admin: createAdminApi,
+};
 
 /** The object {@link createMarquee} returns. */
 export type Marquee = MarqueeNamespaces & {

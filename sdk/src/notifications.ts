@@ -1,0 +1,166 @@
+/**
+ * `marquee.notifications`: the signed-in user's notifications (filtered by their preferences),
+ * read marks, and the eight preference flags.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { MarqueeSupabaseClient } from './client.ts';
+import type { Tables } from './database.types.ts';
+import { unwrap } from './errors.ts';
+import { currentUser, flag, id, notFound, parseInput } from './internal.ts';
+import { paginate, type Page, type PageParams } from './pagination.ts';
+
+/** A notification as the reference API lists it. */
+export type Notification = Pick<
+  Tables<'notifications'>,
+  'id' | 'message' | 'created_at' | 'is_read' | 'page' | 'page_item_id' | 'notification_type'
+>;
+
+/** The eight preference flags. */
+export type PreferenceFlags = Pick<
+  Tables<'notification_preferences'>,
+  | 'all_notifications'
+  | 'email_notifications'
+  | 'push_notifications'
+  | 'follow_notifications'
+  | 'likes_notifications'
+  | 'comments_notifications'
+  | 'new_events_notifications'
+  | 'event_reminders_notifications'
+>;
+
+/** The preferences object: `user` (the user id) and the eight flags. */
+export type NotificationPreferences = { user: string } & PreferenceFlags;
+
+/** Filters for {@link NotificationsApi.list}. */
+export interface NotificationListParams extends PageParams {
+  /** Only unread (`false`) or read (`true`) notifications. */
+  is_read?: boolean;
+}
+
+/** `marquee.notifications`. */
+export interface NotificationsApi {
+  /**
+   * The signed-in user's notifications, newest first, of the types their preferences enable.
+   *
+   * @example
+   * ```ts
+   * const page = await marquee.notifications.list({ page: 1, page_size: 20 });
+   * page.results[0]?.message; // 'Welcome john_doe! Your account has been successfully created.'
+   * ```
+   */
+  list(params?: NotificationListParams): Promise<Page<Notification>>;
+  /**
+   * Marks one notification as read. 404 "Not found." when it is not the user's.
+   *
+   * @example
+   * ```ts
+   * await marquee.notifications.markRead(10); // { status: 'notification marked as read' }
+   * ```
+   */
+  markRead(id: number): Promise<{ status: string }>;
+  /**
+   * Marks every notification as read.
+   *
+   * @example
+   * ```ts
+   * await marquee.notifications.markAllRead(); // { status: '3 notifications marked as read' }
+   * ```
+   */
+  markAllRead(): Promise<{ status: string }>;
+  /**
+   * The signed-in user's preferences.
+   *
+   * @example
+   * ```ts
+   * const prefs = await marquee.notifications.getPreferences();
+   * prefs.likes_notifications; // true
+   * ```
+   */
+  getPreferences(): Promise<NotificationPreferences>;
+  /**
+   * Changes some of the eight flags and returns the result. Setting `all_notifications` to `false`
+   * turns every other flag off.
+   *
+   * @example
+   * ```ts
+   * const prefs = await marquee.notifications.updatePreferences({ comments_notifications: false });
+   * ```
+   */
+  updatePreferences(flags: Partial<PreferenceFlags>): Promise<NotificationPreferences>;
+}
+
+const NOTIFICATION_COLUMNS = 'id, message, created_at, is_read, page, page_item_id, notification_type';
+const FLAG_NAMES = [
+  'all_notifications',
+  'email_notifications',
+  'push_notifications',
+  'follow_notifications',
+  'likes_notifications',
+  'comments_notifications',
+  'new_events_notifications',
+  'event_reminders_notifications',
+] as const;
+const PREFERENCE_COLUMNS =
+  'user_id, all_notifications, email_notifications, push_notifications, follow_notifications, likes_notifications, comments_notifications, new_events_notifications, event_reminders_notifications';
+
+const preferencesSchema = z.strictObject(
+  Object.fromEntries(FLAG_NAMES.map((name) => [name, flag().optional()])) as Record<(typeof FLAG_NAMES)[number], z.ZodOptional<z.ZodBoolean>>,
+);
+const listSchema = z.object({ is_read: flag().optional() });
+
+/**
+ * Builds `marquee.notifications` over a typed supabase-js client (`createMarquee` does this for you).
+ *
+ * @example
+ * ```ts
+ * const notifications = createNotificationsApi(createClient<Database>(url, key));
+ * await notifications.list();
+ * ```
+ */
+export function createNotificationsApi(supabase: MarqueeSupabaseClient): NotificationsApi {
+  const toPreferences = ({ user_id, ...flags }: { user_id: string } & PreferenceFlags): NotificationPreferences => ({ user: user_id, ...flags });
+
+  return {
+    async list(params = {}) {
+      const { is_read } = parseInput(listSchema, { is_read: params.is_read });
+      const { page, page_size } = params;
+      let query = supabase.from('notifications').select(NOTIFICATION_COLUMNS, { count: 'exact' });
+      if (is_read !== undefined) query = query.eq('is_read', is_read);
+      const ordered = query.order('created_at', { ascending: false }).order('id', { ascending: false });
+      return paginate(ordered, { ...(page !== undefined ? { page } : {}), ...(page_size !== undefined ? { page_size } : {}) }, { defaultPageSize: 20, maxPageSize: 100 });
+    },
+
+    async markRead(notificationId) {
+      const input = parseInput(z.strictObject({ id: id() }), { id: notificationId });
+      const row = await unwrap(supabase.from('notifications').update({ is_read: true }).eq('id', input.id).select('id').maybeSingle());
+      if (!row) throw notFound();
+      return { status: 'notification marked as read' };
+    },
+
+    async markAllRead() {
+      const count = await unwrap(supabase.rpc('mark_all_notifications_read'));
+      return { status: `${count ?? 0} notifications marked as read` };
+    },
+
+    async getPreferences() {
+      const user = await currentUser(supabase);
+      const row = await unwrap(supabase.from('notification_preferences').select(PREFERENCE_COLUMNS).eq('user_id', user.id).maybeSingle());
+      if (!row) throw notFound();
+      return toPreferences(row);
+    },
+
+    async updatePreferences(flags) {
+      const patch = parseInput(preferencesSchema, flags);
+      const user = await currentUser(supabase);
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<PreferenceFlags>;
+      const query = Object.keys(changes).length > 0
+        ? supabase.from('notification_preferences').update(changes).eq('user_id', user.id).select(PREFERENCE_COLUMNS).maybeSingle()
+        : supabase.from('notification_preferences').select(PREFERENCE_COLUMNS).eq('user_id', user.id).maybeSingle();
+      const row = await unwrap(query);
+      if (!row) throw notFound();
+      return toPreferences(row);
+    },
+  };
+}
