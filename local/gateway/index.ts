@@ -36,9 +36,10 @@ export function createGateway(config: LocalConfig, log: Logger, services: Gatewa
       maxAge: 3600,
     }),
   );
-  // Storage enforces its buckets' own size limits on uploads.
+  // Storage enforces its buckets' own size limits on uploads; functions set their own (Supabase's
+  // gateway does not cap function bodies).
   const limitBody = bodyLimit(maxBodyBytes);
-  for (const prefix of ['/auth/v1', '/rest/v1', '/functions/v1']) app.use(`${prefix}/*`, limitBody);
+  for (const prefix of ['/auth/v1', '/rest/v1']) app.use(`${prefix}/*`, limitBody);
 
   const requireKey = apiKey(config);
   app.use('/auth/v1/*', async (c, next) =>

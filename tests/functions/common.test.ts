@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
 import { accessToken, call, createAccount } from './accounts.ts';
 
@@ -49,6 +50,19 @@ describe('account functions: shared behaviour', { timeout: 120_000 }, () => {
     for (const endpoint of ENDPOINTS) {
       const { status, body } = await call(endpoint, undefined, { raw, token });
       expect({ endpoint, status, body }).toEqual({ endpoint, status: 413, body: { detail: 'Request body too large.' } });
+    }
+  });
+
+  it('answers a 10 MB registration with 413 in the detail style and creates nothing', async () => {
+    const username = `huge_${crypto.randomUUID().slice(0, 8)}`;
+    const raw = JSON.stringify({ username, email: `${username}@example.com`, password: 'Huge-body-1!', padding: 'x'.repeat(10_000_000) });
+    const { status, body } = await call('register', undefined, { raw });
+    expect({ status, body }).toEqual({ status: 413, body: { detail: 'Request body too large.' } });
+    const db = await connectAsPostgres();
+    try {
+      expect((await db.query('select 1 from public.profiles where username = $1', [username])).rowCount).toBe(0);
+    } finally {
+      await db.end();
     }
   });
 
