@@ -155,3 +155,45 @@ describe('a signup the trigger refuses leaves nothing behind', () => {
     expect(await refusedSignup({ username: `bday_${uniqueTag()}`, birthday })).toMatchObject({ code, users: 0, profiles: 0 });
   });
 });
+
+/**
+ * The migration's backfill (private.setup_account in lenient mode) for users who existed before
+ * the accounts schema: the user's rows are removed as postgres to stand for such a user.
+ */
+describe('users from before the accounts schema get the same rows, leniently', () => {
+  async function userWithoutAccountRows(metadata: Record<string, unknown>) {
+    // Metadata the signup trigger would refuse is set afterwards, as an older signup could have left it.
+    const user = await createUser(db, emailFor());
+    await db.query('update auth.users set raw_user_meta_data = $2 where id = $1', [user.id, JSON.stringify(metadata)]);
+    await db.query('delete from public.notifications where user_id = $1', [user.id]);
+    await db.query('delete from public.notification_preferences where user_id = $1', [user.id]);
+    await db.query('delete from public.user_roles where user_id = $1', [user.id]);
+    await db.query('delete from public.profiles where id = $1', [user.id]);
+    return user;
+  }
+  const backfill = (user: { id: string }) =>
+    db.query('select private.setup_account(id, raw_user_meta_data, false) from auth.users where id = $1', [user.id]);
+
+  it('keeps a valid free username and the birthday from metadata', async () => {
+    const username = `old_${uniqueTag()}`;
+    const user = await userWithoutAccountRows({ username, birthday: '1990-04-05' });
+    await backfill(user);
+    const rows = await accountRows(user.id);
+    expect(rows.profiles[0]?.username).toBe(username);
+    expect(rows.details[0]?.birthday).toBe('1990-04-05');
+    expect(rows.roles).toEqual([{ role: 'visitor' }]);
+    expect(rows.preferences).toHaveLength(1);
+    expect(rows.notifications).toHaveLength(1);
+  });
+
+  it.each([
+    ['a taken username', () => ({ username: 'alice' })],
+    ['an invalid username', () => ({ username: 'no spaces allowed' })],
+  ])('falls back to a generated username for %s, and to the default birthday for a bad one', async (_case, metadata) => {
+    const user = await userWithoutAccountRows({ ...metadata(), birthday: '1990-02-31' });
+    await backfill(user);
+    const rows = await accountRows(user.id);
+    expect(rows.profiles[0]?.username).toBe(`user_${user.id.replaceAll('-', '').slice(0, 12)}`);
+    expect(rows.details[0]?.birthday).toBe('2000-01-01');
+  });
+});
