@@ -1,13 +1,13 @@
 /**
  * `marquee.notifications`: the signed-in user's notifications (filtered by their preferences),
- * read marks, and the eight preference flags.
+ * read marks, the eight preference flags, and a live subscription.
  *
  * @module
  */
 import { z } from 'zod';
 import type { MarqueeSupabaseClient } from './client.ts';
 import type { Tables } from './database.types.ts';
-import { unwrap } from './errors.ts';
+import { MarqueeError, unwrap } from './errors.ts';
 import { currentUser, flag, id, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
 
@@ -89,9 +89,28 @@ export interface NotificationsApi {
    * ```
    */
   updatePreferences(flags: Partial<PreferenceFlags>): Promise<NotificationPreferences>;
+  /**
+   * Calls `onNotification` with each new notification of the signed-in user as it is written
+   * (Realtime postgres_changes; the table's policies apply, so muted kinds never arrive). Resolves
+   * once the subscription is live, with a function that ends it.
+   *
+   * @example
+   * ```ts
+   * const stop = await marquee.notifications.subscribe((n) => console.log(n.message));
+   * // …
+   * await stop();
+   * ```
+   */
+  subscribe(onNotification: (notification: Notification) => void): Promise<() => Promise<void>>;
 }
 
 const NOTIFICATION_COLUMNS = 'id, message, created_at, is_read, page, page_item_id, notification_type';
+
+/** The listed fields of a notification row (a Realtime change carries every column). */
+function pickNotification(row: Tables<'notifications'>): Notification {
+  const { id, message, created_at, is_read, page, page_item_id, notification_type } = row;
+  return { id, message, created_at, is_read, page, page_item_id, notification_type };
+}
 const FLAG_NAMES = [
   'all_notifications',
   'email_notifications',
@@ -149,6 +168,29 @@ export function createNotificationsApi(supabase: MarqueeSupabaseClient): Notific
       const row = await unwrap(supabase.from('notification_preferences').select(PREFERENCE_COLUMNS).eq('user_id', user.id).maybeSingle());
       if (!row) throw notFound();
       return toPreferences(row);
+    },
+
+    async subscribe(onNotification) {
+      const user = await currentUser(supabase);
+      const channel = supabase.channel(`notifications:${user.id}`).on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'notifications', filter: `user_id=eq.${user.id}` },
+        (change) => onNotification(pickNotification(change.new as Tables<'notifications'>)),
+      );
+      await new Promise<void>((resolve, reject) => {
+        channel.subscribe((status, error) => {
+          if (status === 'SUBSCRIBED') resolve();
+          else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
+            reject(new MarqueeError({ status: 503, code: 'realtime_unavailable', detail: error?.message ?? `Realtime subscription ${status.toLowerCase()}.` }));
+          }
+        });
+      }).catch(async (error: unknown) => {
+        await supabase.removeChannel(channel);
+        throw error;
+      });
+      return async () => {
+        await supabase.removeChannel(channel);
+      };
     },
 
     async updatePreferences(flags) {

@@ -1,8 +1,9 @@
 -- Notifications and their preferences: what a user is told, and which kinds they want. The list a
 -- user reads is filtered by their preferences; `all_notifications = false` turns every other flag off.
+-- New notifications reach signed-in clients live through Realtime (postgres_changes, under RLS).
 -- Objects: type notification_type; tables notifications, notification_preferences; functions
 -- private.enabled_notification_types, private.apply_all_notifications, private.notify,
--- public.mark_all_notifications_read.
+-- public.mark_all_notifications_read; publication supabase_realtime (adds notifications).
 
 create type public.notification_type as enum ('general', 'follow', 'like', 'comment', 'new_event', 'event_reminder');
 
@@ -134,3 +135,6 @@ as $$
 $$;
 comment on function public.mark_all_notifications_read() is 'Marks every unread notification of the caller read; returns how many changed.';
 grant execute on function public.mark_all_notifications_read() to authenticated;
+
+-- Realtime checks each change against the subscriber's select policy, so muted kinds never arrive.
+alter publication supabase_realtime add table public.notifications;
