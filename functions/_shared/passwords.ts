@@ -1,6 +1,6 @@
 /**
- * Marquee's password policy (reference API 002, Django's validators): at least 8 characters; letters,
- * digits and a special character; at most 72 (bcrypt's limit, counted in UTF-8 bytes so a password
+ * Marquee's password policy (reference API 002, Django's validators): at least 8 characters; ASCII
+ * letters, digits and a special character; at most 72 (bcrypt's limit, counted in UTF-8 bytes so a password
  * is never silently truncated); not containing the username. Every broken rule is reported.
  */
 
@@ -16,9 +16,11 @@ const MAX_BYTES = 72;
 export function passwordProblems(password: string, username?: string | null): string[] {
   const problems: string[] = [];
   if ([...password].length < MIN_LENGTH) problems.push(PASSWORD_TOO_SHORT);
-  const hasLetter = /\p{L}/u.test(password);
-  const hasDigit = /\p{Nd}/u.test(password);
-  const hasSpecial = /[^\p{L}\p{Nd}]/u.test(password);
+  // Letters and digits as Auth's `password_requirements = "letters_digits"` counts them (ASCII), so
+  // a password this policy accepts is never refused by Auth.
+  const hasLetter = /[A-Za-z]/.test(password);
+  const hasDigit = /[0-9]/.test(password);
+  const hasSpecial = /[^A-Za-z0-9]/.test(password);
   if (!(hasLetter && hasDigit && hasSpecial)) problems.push(PASSWORD_TOO_SIMPLE);
   if (new TextEncoder().encode(password).length > MAX_BYTES) problems.push(PASSWORD_TOO_LONG);
   if (isSimilarToUsername(password, username)) problems.push(PASSWORD_SIMILAR);

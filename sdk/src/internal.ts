@@ -89,7 +89,7 @@ export function password() {
     .min(1, { error: BLANK, abort: true })
     .superRefine((value, ctx) => {
       if ([...value].length < 8) ctx.addIssue({ code: 'custom', message: PASSWORD_TOO_SHORT });
-      if (!/\p{L}/u.test(value) || !/\p{Nd}/u.test(value) || !/[^\p{L}\p{Nd}]/u.test(value)) {
+      if (!/[A-Za-z]/.test(value) || !/[0-9]/.test(value) || !/[^A-Za-z0-9]/.test(value)) {
         ctx.addIssue({ code: 'custom', message: PASSWORD_TOO_WEAK });
       }
       if (new TextEncoder().encode(value).length > 72) ctx.addIssue({ code: 'custom', message: PASSWORD_TOO_LONG });

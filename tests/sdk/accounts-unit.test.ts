@@ -127,6 +127,7 @@ describe('auth: validation before any request', () => {
     ['short1!', 'This password is too short. It must contain at least 8 characters.'],
     ['onlyletters', 'Password must contain at least 8 characters, including letters, numbers, and special characters.'],
     ['letters123', 'Password must contain at least 8 characters, including letters, numbers, and special characters.'],
+    ['ñçéüöäßø1!', 'Password must contain at least 8 characters, including letters, numbers, and special characters.'],
     [`A1!${'x'.repeat(70)}`, 'Ensure this field has no more than 72 characters.'],
     ['my-John_Doe-1', 'The password is too similar to the username.'],
   ])('register: password %j → %s', async (password, message) => {
