@@ -27,6 +27,10 @@ async function signUp(tag: string): Promise<Account> {
   return { id: data.user!.id, email, username, client: userClient(data.session.access_token) };
 }
 
+function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
 async function signIn(email: string) {
   return anonClient().auth.signInWithPassword({ email, password: PASSWORD });
 }
@@ -107,6 +111,22 @@ describe('other people\'s data', () => {
     for (const table of ['notifications', 'notification_preferences', 'personal_details'] as const) {
       expect((await anon.from(table).select('*')).data).toEqual([]);
     }
+  });
+});
+
+describe('an admin changes a role', () => {
+  it('takes effect at the user\'s next refresh, not in the token they hold', async () => {
+    const user = await signUp('promoted');
+    const session = await signIn(user.email);
+    const before = session.data.session!;
+
+    const promoted = await admin.client.from('user_roles').update({ role: 'creator' }).eq('user_id', user.id).select('role');
+    expect(promoted.data).toEqual([{ role: 'creator' }]);
+
+    expect(claimsOf(before.access_token).user_role).toBe('visitor');
+    const refreshed = await anonClient().auth.refreshSession({ refresh_token: before.refresh_token });
+    expect(refreshed.error).toBeNull();
+    expect(claimsOf(refreshed.data.session!.access_token).user_role).toBe('creator');
   });
 });
 
