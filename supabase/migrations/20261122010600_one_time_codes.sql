@@ -19,6 +19,7 @@ create table private.one_time_codes (
 comment on table private.one_time_codes is
   'Live codes by purpose and subject (a user id, a phone number, or child id:parent email). Only hashes are stored.';
 create index one_time_codes_purpose_subject_idx on private.one_time_codes (purpose, subject, created_at desc);
+create index one_time_codes_expires_at_idx on private.one_time_codes (expires_at);
 alter table private.one_time_codes enable row level security;
 
 create table private.sms_outbox (
@@ -55,6 +56,8 @@ begin
   end if;
 
   delete from private.one_time_codes c where c.purpose = p_purpose and c.subject = p_subject;
+  -- Codes nobody came back for: gone an hour after they expired.
+  delete from private.one_time_codes c where c.expires_at < now() - interval '1 hour';
   -- 6 digits by rejection sampling over 20 random bits, so every code is equally likely.
   loop
     v_code := ((('x' || encode(extensions.gen_random_bytes(3), 'hex'))::bit(24)::integer) >> 4)::text;

@@ -204,6 +204,19 @@ describe('consume_one_time_code', () => {
     expect(status).toBe('expired');
   });
 
+  it('codes expired for over an hour are swept when any code is issued; fresher ones stay', async () => {
+    const [stale, recent] = [randomUUID(), randomUUID()];
+    const left = await asService(async (s) => {
+      await s.issue('password_reset', stale);
+      await s.issue('password_reset', recent);
+      await s.backdate(stale, 10 * 60 + 3601);
+      await s.backdate(recent, 10 * 60 + 3000);
+      await s.issue('password_reset', randomUUID());
+      return { stale: (await s.codes(stale)).length, recent: (await s.codes(recent)).length };
+    });
+    expect(left).toEqual({ stale: 0, recent: 1 });
+  });
+
   it('looks a code up by token; an unknown token or another purpose answers invalid_token', async () => {
     const subject = `+1444${Date.now() % 10_000_000}`;
     const result = await asService(async (s) => {
