@@ -1,18 +1,19 @@
 /**
- * Calls to Supabase Auth's public endpoints with the anon key, as an app would make them, for the
- * flows the admin API cannot do: the password grant (a session) and sign-up (so Auth sends its
- * confirmation mail when confirmations are on). The client's X-Forwarded-For is passed on, so Auth's
- * per-IP rate limits count the real client rather than this function.
+ * Calls to Supabase Auth's public endpoints, as an app would make them, for the flows the admin API
+ * cannot do: the password grant (a session), sign-up (so Auth sends its confirmation mail when
+ * confirmations are on) and a user's own password change (Auth keeps that session and ends the
+ * others). The client's X-Forwarded-For is passed on, so Auth's per-IP rate limits count the real
+ * client rather than this function.
  */
 import { env } from './supabase.ts';
 
 export type AuthResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; code: string; message: string };
 
-async function call<T>(req: Request, path: string, payload: unknown): Promise<AuthResult<T>> {
+async function call<T>(req: Request, path: string, payload: unknown, options: { method?: string; bearer?: string } = {}): Promise<AuthResult<T>> {
   const anonKey = env('SUPABASE_ANON_KEY');
   const headers: Record<string, string> = {
     apikey: anonKey,
-    Authorization: `Bearer ${anonKey}`,
+    Authorization: `Bearer ${options.bearer ?? anonKey}`,
     'Content-Type': 'application/json',
     // Errors as {code, message}.
     'X-Supabase-Api-Version': '2024-01-01',
@@ -20,7 +21,7 @@ async function call<T>(req: Request, path: string, payload: unknown): Promise<Au
   const forwardedFor = req.headers.get('x-forwarded-for');
   if (forwardedFor) headers['X-Forwarded-For'] = forwardedFor;
 
-  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, { method: 'POST', headers, body: JSON.stringify(payload) });
+  const response = await fetch(`${env('SUPABASE_URL')}/auth/v1${path}`, { method: options.method ?? 'POST', headers, body: JSON.stringify(payload) });
   const text = await response.text();
   let body: Record<string, unknown>;
   try {
@@ -48,4 +49,9 @@ export function signUp(
   input: { email: string; password: string; data: Record<string, unknown> },
 ): Promise<AuthResult<Record<string, unknown>>> {
   return call<Record<string, unknown>>(req, '/signup', input);
+}
+
+/** `PUT /auth/v1/user {password}` as the user: Auth signs out every other session of theirs. */
+export function updateOwnPassword(req: Request, accessToken: string, password: string): Promise<AuthResult<Record<string, unknown>>> {
+  return call<Record<string, unknown>>(req, '/user', { password }, { method: 'PUT', bearer: accessToken });
 }

@@ -35,6 +35,8 @@ export interface Caller {
   user: User;
   username: string;
   status: AccountStatus;
+  /** The caller's access token, for calls to Auth as them. */
+  accessToken: string;
 }
 
 /** The unverified claims of a JWT, or null when it is not one. */
@@ -79,7 +81,7 @@ export async function requireCaller(
   if (options.requireActive && status !== 'active') {
     return { response: status in STATUS_MESSAGES ? forbidden(STATUS_MESSAGES[status as keyof typeof STATUS_MESSAGES]) : forbidden() };
   }
-  return { caller: { user: data.user, username: String(profile.data.username), status } };
+  return { caller: { user: data.user, username: String(profile.data.username), status, accessToken: jwt } };
 }
 
 export interface SignInAccount {

@@ -1,9 +1,11 @@
 /**
  * change-password: the signed-in user sets a new password, proving the old one.
  * `POST {old_password, new_password}` → `200 {"detail": "Password updated successfully"}` and a
- * confirmation mail; `400 {"old_password": ["Wrong password."]}`, policy errors on `new_password`.
+ * confirmation mail, and every other session of the user signed out; `400 {"old_password": ["Wrong
+ * password."]}`, policy errors on `new_password`.
  */
-import { json, validationError, type FieldErrors } from '../_shared/errors.ts';
+import { updateOwnPassword } from '../_shared/auth-api.ts';
+import { detailError, json, validationError, type FieldErrors } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
@@ -31,8 +33,13 @@ Deno.serve(
       return validationError(errors);
     }
 
-    const { error } = await client.auth.admin.updateUserById(user.id, { password: input.data.new_password });
-    if (error) throw error;
+    // As the user, so Auth keeps this session and signs every other one out.
+    const updated = await updateOwnPassword(req, auth.caller.accessToken, input.data.new_password);
+    if (!updated.ok) {
+      if (updated.status >= 500) throw new Error(`Auth password update failed: ${updated.status} ${updated.code} ${updated.message}`);
+      if (updated.code === 'same_password' || updated.code === 'weak_password') return validationError({ new_password: [updated.message] });
+      return detailError(updated.status === 429 ? 429 : 403, updated.message);
+    }
 
     if (user.email) {
       await sendMail({

@@ -4,7 +4,8 @@
  *   `400 {"email": ["No account with this email."]}`; `429` within 60 s of the last code.
  * - `POST /password-reset/confirm {email, code, new_password}` → `200 {"detail": "Password reset
  *   successful."}`; `400 {"detail": "Invalid or expired reset code."}`. Codes live 10 minutes, allow 5
- *   wrong tries, and every code of the user is deleted by a successful reset.
+ *   wrong tries, and every code of the user is deleted by a successful reset. Setting the password
+ *   through Auth's admin API signs the user out everywhere.
  */
 import { json, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Session } from '@supabase/supabase-js';
 import { expect } from 'vitest';
 import { anonClient, serviceClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
@@ -86,14 +87,19 @@ export async function createAccount(options: { username?: string; email?: string
   return { ...user, id: data.user.id };
 }
 
-/** An access token for `user`, straight from Auth. */
-export async function accessToken(user: { email: string; password: string }): Promise<string> {
+/** A new session for `user` (one more signed-in device), straight from Auth. */
+export async function sessionOf(user: { email: string; password: string }): Promise<Session> {
   const { data, error } = await anonClient({ headers: { 'X-Forwarded-For': randomIp() } }).auth.signInWithPassword({
     email: user.email,
     password: user.password,
   });
   if (error) throw error;
-  return data.session.access_token;
+  return data.session;
+}
+
+/** An access token for `user`, straight from Auth. */
+export async function accessToken(user: { email: string; password: string }): Promise<string> {
+  return (await sessionOf(user)).access_token;
 }
 
 /** Runs `sql` as postgres. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accessToken, call, createAccount, sql, waitForMail } from './accounts.ts';
+import { anonClient } from '../helpers/clients.ts';
+import { accessToken, call, createAccount, randomIp, sessionOf, sql, waitForMail } from './accounts.ts';
 
 /** functions/change-password: the signed-in user proves the old password and sets a new one. */
 describe('functions/change-password', { timeout: 90_000 }, () => {
@@ -11,6 +12,23 @@ describe('functions/change-password', { timeout: 90_000 }, () => {
     expect((await call('sign-in', { username: user.username, password: 'Brand#new42' })).status).toBe(200);
     expect((await call('sign-in', { username: user.username, password: user.password })).status).toBe(401);
     expect(await waitForMail(user.email, 'Your Marquee password was changed')).toContain(user.username);
+  });
+
+  it('keeps this device signed in and signs every other one out', async () => {
+    const user = await createAccount();
+    const [here, elsewhere] = [await sessionOf(user), await sessionOf(user)];
+    const reply = await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token: here.access_token });
+    expect(reply.status).toBe(200);
+    const refresh = (token: string) => anonClient({ headers: { 'X-Forwarded-For': randomIp() } }).auth.refreshSession({ refresh_token: token });
+    expect((await refresh(elsewhere.refresh_token)).error?.code).toBe('refresh_token_not_found');
+    expect((await refresh(here.refresh_token)).error).toBeNull();
+  });
+
+  it('refuses the same password again, in Auth\'s words', async () => {
+    const user = await createAccount();
+    const token = await accessToken(user);
+    const reply = await call('change-password', { old_password: user.password, new_password: user.password }, { token });
+    expect(reply).toMatchObject({ status: 400, body: { new_password: ['New password should be different from the old password.'] } });
   });
 
   it('refuses a wrong old password', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, codeIn, codeRows, createAccount, expectOnlyHashes, sql, waitForMail } from './accounts.ts';
+import { anonClient } from '../helpers/clients.ts';
+import { call, codeIn, codeRows, createAccount, expectOnlyHashes, randomIp, sessionOf, sql, waitForMail } from './accounts.ts';
 
 /** functions/password-reset: a 6-digit code by email (10 minutes, 5 tries, single use), then a new password. */
 const INVALID = { detail: 'Invalid or expired reset code.' };
@@ -19,6 +20,15 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
     expect(reply).toMatchObject({ status: 200, body: { detail: 'Password reset successful.' } });
     expect((await call('sign-in', { email: user.email, password: 'Reset#pass9' })).status).toBe(200);
     expect((await call('sign-in', { email: user.email, password: user.password })).status).toBe(401);
+  });
+
+  it('signs the user out everywhere', async () => {
+    const user = await createAccount();
+    const before = await sessionOf(user);
+    const code = await requestCode(user.email);
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).status).toBe(200);
+    const refresh = await anonClient({ headers: { 'X-Forwarded-For': randomIp() } }).auth.refreshSession({ refresh_token: before.refresh_token });
+    expect(refresh.error?.code).toBe('refresh_token_not_found');
   });
 
   it('says when no account has the email', async () => {
