@@ -1,3 +1,4 @@
+import { TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { anonClient } from '../helpers/clients.ts';
 import { accessToken, call, createAccount, randomIp, sessionOf, sql, waitForMail } from './accounts.ts';
@@ -29,6 +30,24 @@ describe('functions/change-password', { timeout: 90_000 }, () => {
     const token = await accessToken(user);
     const reply = await call('change-password', { old_password: user.password, new_password: user.password }, { token });
     expect(reply).toMatchObject({ status: 400, body: { new_password: ['New password should be different from the old password.'] } });
+  });
+
+  it('needs an aal2 session once the user has a verified factor, as Auth does', async () => {
+    const user = await createAccount();
+    const device = anonClient({ flowType: 'implicit', headers: { 'X-Forwarded-For': randomIp() } });
+    const signedIn = await device.auth.signInWithPassword({ email: user.email, password: user.password });
+    expect(signedIn.error).toBeNull();
+    const factor = await device.auth.mfa.enroll({ factorType: 'totp' });
+    const totp = new TOTP({ secret: factor.data!.totp.secret, algorithm: 'SHA1', digits: 6, period: 30 });
+    const verified = await device.auth.mfa.challengeAndVerify({ factorId: factor.data!.id, code: totp.generate() });
+    expect(verified.error).toBeNull();
+
+    const aal1 = await accessToken(user);
+    const refused = await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token: aal1 });
+    expect(refused).toMatchObject({ status: 403, body: { detail: 'AAL2 session is required to update email or password when MFA is enabled.' } });
+
+    const aal2 = (await device.auth.getSession()).data.session!.access_token;
+    expect((await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token: aal2 })).status).toBe(200);
   });
 
   it('refuses a wrong old password', async () => {
