@@ -1,6 +1,6 @@
 /**
  * `marquee.admin`: administration for users with the `admin` role. The account part: listing
- * users, suspending and banning, and the audit of those actions. Every call by a non-admin is 403.
+ * users, suspending, banning and reactivating, and the audit of those actions. Every call by a non-admin is 403.
  *
  * @module
  */
@@ -16,7 +16,7 @@ type AccountStatus = Database['public']['Enums']['account_status'];
 /** A user as the admin list shows it (includes email, phone and last sign-in). */
 export type AdminUser = Database['public']['Functions']['admin_list_users']['Returns'][number];
 
-/** One suspend / unsuspend / ban / unban, with who did it and why. */
+/** One suspend / unsuspend / ban / unban / reactivate, with who did it and why. */
 export type AccountAction = Tables<'account_actions'>;
 
 /** Filters for {@link AdminApi.listUsers}. */
@@ -81,6 +81,15 @@ export interface AdminApi {
    */
   unban(userId: string, reason?: string): Promise<{ detail: string }>;
   /**
+   * Reactivates an account its owner deactivated (they cannot sign in to undo it themselves).
+   *
+   * @example
+   * ```ts
+   * await marquee.admin.reactivate(userId, 'Asked by email');
+   * ```
+   */
+  reactivate(userId: string, reason?: string): Promise<{ detail: string }>;
+  /**
    * The audit of account actions, newest first, optionally for one user.
    *
    * @example
@@ -99,7 +108,7 @@ const listSchema = z.object({
 });
 const actionSchema = z.strictObject({ userId: uuid(), reason: boundedText(1000).optional() });
 
-type ActionRpc = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user' | 'admin_unban_user';
+type ActionRpc = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user' | 'admin_unban_user' | 'admin_reactivate_user';
 
 /**
  * Builds `marquee.admin` over a typed supabase-js client (`createMarquee` does this for you).
@@ -131,6 +140,7 @@ export function createAdminApi(supabase: MarqueeSupabaseClient): AdminApi {
     unsuspend: act('admin_unsuspend_user'),
     ban: act('admin_ban_user'),
     unban: act('admin_unban_user'),
+    reactivate: act('admin_reactivate_user'),
     async actions(params = {}) {
       const { userId } = parseInput(z.object({ userId: uuid().optional() }), { userId: params.userId });
       let query = supabase.from('account_actions').select('*', { count: 'exact' });

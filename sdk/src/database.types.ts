@@ -165,6 +165,9 @@ isOneToOne: true
               "created_at": string,"email": string,"id": string,"last_sign_in_at": string,"phone": string,"role": Database["public"]['Enums']["app_role"],"status": Database["public"]['Enums']["account_status"],"username": string
             }[]
                            },
+"admin_reactivate_user":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
+                           },
 "admin_suspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },

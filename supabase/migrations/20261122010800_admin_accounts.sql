@@ -1,14 +1,16 @@
--- Account administration: admins list users by status and suspend, unsuspend, ban or unban them with
--- a reason; every action is audited in account_actions. Status changes reach the user's JWT at the next
+-- Account administration: admins list users by status and suspend, unsuspend, ban, unban or
+-- reactivate (after the user's own deactivation) them with a reason; every action is audited in
+-- account_actions. Status changes reach the user's JWT at the next
 -- refresh, which the custom access token hook then refuses.
 -- Objects: table account_actions; functions private.set_account_status, public.admin_suspend_user,
--- public.admin_unsuspend_user, public.admin_ban_user, public.admin_unban_user, public.admin_list_users.
+-- public.admin_unsuspend_user, public.admin_ban_user, public.admin_unban_user,
+-- public.admin_reactivate_user, public.admin_list_users.
 
 create table public.account_actions (
   id bigint generated always as identity primary key,
   user_id uuid references auth.users (id) on delete set null,
   admin_id uuid references auth.users (id) on delete set null,
-  action text not null constraint account_actions_action check (action in ('suspend', 'unsuspend', 'ban', 'unban')),
+  action text not null constraint account_actions_action check (action in ('suspend', 'unsuspend', 'ban', 'unban', 'reactivate')),
   reason text not null default '' constraint account_actions_reason_length check (char_length(reason) <= 1000),
   from_status public.account_status not null,
   to_status public.account_status not null,
@@ -56,7 +58,8 @@ begin
   end if;
   if not (v_current = any (p_from)) then
     raise exception 'User % is %, so it cannot be %.', v_username, v_current,
-      case p_action when 'suspend' then 'suspended' when 'unsuspend' then 'unsuspended' when 'ban' then 'banned' else 'unbanned' end
+      case p_action when 'suspend' then 'suspended' when 'unsuspend' then 'unsuspended' when 'ban' then 'banned'
+        when 'unban' then 'unbanned' else 'reactivated' end
       using errcode = 'P0001';
   end if;
 
@@ -65,7 +68,8 @@ begin
   values (p_user_id, auth.uid(), p_action, coalesce(btrim(p_reason), ''), v_current, p_to);
   return jsonb_build_object(
     'detail', format('User %s %s.', v_username,
-      case p_action when 'suspend' then 'suspended' when 'unsuspend' then 'unsuspended' when 'ban' then 'banned' else 'unbanned' end),
+      case p_action when 'suspend' then 'suspended' when 'unsuspend' then 'unsuspended' when 'ban' then 'banned'
+        when 'unban' then 'unbanned' else 'reactivated' end),
     'status', p_to
   );
 end;
@@ -73,7 +77,7 @@ $$;
 revoke execute on function private.set_account_status(uuid, text, public.account_status[], public.account_status, text)
   from public, anon, authenticated;
 
--- Definer wrappers (the four below): they only forward to private.set_account_status, which checks the admin claim.
+-- Definer wrappers (the four below, and admin_reactivate_user): they only forward to private.set_account_status, which checks the admin claim.
 create function public.admin_suspend_user(p_user_id uuid, p_reason text default '')
 returns jsonb language sql security definer set search_path = ''
 as $$ select private.set_account_status(p_user_id, 'suspend', array['active']::public.account_status[], 'suspended', p_reason); $$;
@@ -90,10 +94,17 @@ create function public.admin_unban_user(p_user_id uuid, p_reason text default ''
 returns jsonb language sql security definer set search_path = ''
 as $$ select private.set_account_status(p_user_id, 'unban', array['banned']::public.account_status[], 'active', p_reason); $$;
 
+-- A deactivated user cannot sign in to undo it (nor to delete the account); an admin can, on request.
+create function public.admin_reactivate_user(p_user_id uuid, p_reason text default '')
+returns jsonb language sql security definer set search_path = ''
+as $$ select private.set_account_status(p_user_id, 'reactivate', array['deactivated']::public.account_status[], 'active', p_reason); $$;
+
 revoke execute on function public.admin_suspend_user(uuid, text), public.admin_unsuspend_user(uuid, text),
-  public.admin_ban_user(uuid, text), public.admin_unban_user(uuid, text) from public, anon;
+  public.admin_ban_user(uuid, text), public.admin_unban_user(uuid, text), public.admin_reactivate_user(uuid, text)
+  from public, anon;
 grant execute on function public.admin_suspend_user(uuid, text), public.admin_unsuspend_user(uuid, text),
-  public.admin_ban_user(uuid, text), public.admin_unban_user(uuid, text) to authenticated;
+  public.admin_ban_user(uuid, text), public.admin_unban_user(uuid, text), public.admin_reactivate_user(uuid, text)
+  to authenticated;
 
 -- Definer: admins need emails and sign-in times from auth.users, which the API roles cannot read.
 create function public.admin_list_users(p_status public.account_status default null, p_search text default null)

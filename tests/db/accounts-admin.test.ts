@@ -22,7 +22,7 @@ afterAll(async () => {
   await db.end();
 });
 
-type Fn = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user' | 'admin_unban_user';
+type Fn = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user' | 'admin_unban_user' | 'admin_reactivate_user';
 const statusOf = async (id: string) => (await db.query('select status from public.profiles where id = $1', [id])).rows[0].status;
 const actionsOn = async (id: string) => (await db.query('select count(*)::int as n from public.account_actions where user_id = $1', [id])).rows[0].n;
 
@@ -34,6 +34,7 @@ describe('status changes by an active admin', () => {
     ['admin_ban_user', 'suspended', 'banned', 'ban', 'banned'],
     ['admin_ban_user', 'deactivated', 'banned', 'ban', 'banned'],
     ['admin_unban_user', 'banned', 'active', 'unban', 'unbanned'],
+    ['admin_reactivate_user', 'deactivated', 'active', 'reactivate', 'reactivated'],
   ] as [Fn, AccountStatus, AccountStatus, string, string][])('%s: %s → %s, audited', async (fn, from, to, action, verb) => {
     const target = await createAccount(db, { status: from });
     const result = await runAs(db, asAdmin(admin), async (c) => {
@@ -71,6 +72,8 @@ describe('status changes by an active admin', () => {
     ['admin_ban_user', 'banned', 'User %u is banned, so it cannot be banned.'],
     ['admin_unban_user', 'active', 'User %u is active, so it cannot be unbanned.'],
     ['admin_unban_user', 'suspended', 'User %u is suspended, so it cannot be unbanned.'],
+    ['admin_reactivate_user', 'active', 'User %u is active, so it cannot be reactivated.'],
+    ['admin_reactivate_user', 'banned', 'User %u is banned, so it cannot be reactivated.'],
   ] as [Fn, AccountStatus, string][])('%s on a %s user is refused (P0001) and writes nothing', async (fn, from, message) => {
     const target = await createAccount(db, { status: from });
     const call = runAs(db, asAdmin(admin), (c) => c.query(`select public.${fn}($1, 'x')`, [target.id]));
@@ -110,6 +113,7 @@ describe('who may change a status', () => {
     ['admin_unsuspend_user', 'suspended'],
     ['admin_ban_user', 'active'],
     ['admin_unban_user', 'banned'],
+    ['admin_reactivate_user', 'deactivated'],
   ];
   it.each(fns.flatMap(([fn, from]) => actors.map(([who, actor]) => [fn, who, from, actor] as const)))(
     '%s by %s: 42501, nothing written',

@@ -273,6 +273,15 @@ describe('admin: suspend and ban', () => {
     admin = await signedIn(account); // the new token carries user_role = admin
   });
 
+  it('reactivates an account its owner deactivated, who can then sign in again', async () => {
+    const returning = await register('returning');
+    expect(await (await signedIn(returning)).profiles.deactivate()).toEqual({ detail: 'Profile deactivated successfully' });
+    expect(await failure(admin.admin.unsuspend(returning.id))).toMatchObject({ status: 400 });
+    expect(await admin.admin.reactivate(returning.id, 'Asked by email')).toEqual({ detail: `User ${returning.username} reactivated.` });
+    expect((await signedIn(returning)).supabase).toBeTruthy();
+    expect((await admin.admin.actions({ userId: returning.id })).results.map((a) => a.action)).toEqual(['reactivate']);
+  });
+
   it('suspends an account: sign-in and refresh are refused until it is unsuspended', async () => {
     const victim = await register('victim');
     const victimApp = await signedIn(victim);
