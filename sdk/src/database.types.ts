@@ -230,6 +230,9 @@ isOneToOne: true
         isOneToOne: false
         isSetofReturn: true
       } },
+"update_own_profile":
+{ Args: { "p_changes": Json }; Returns: Json
+                           },
 "verify_user_password":
 { Args: { "p_password": string,"p_user_id": string }; Returns: boolean
                            }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { MarqueeSupabaseClient } from './client.ts';
 import type { Database, Tables } from './database.types.ts';
 import { MarqueeError, unwrap } from './errors.ts';
-import { E164, INVALID_PHONE, asDetail, boundedText, currentUser, notFound, parseInput, permissionDenied, text, uuid } from './internal.ts';
+import { E164, INVALID_PHONE, asDetail, boundedText, currentUser, notFound, parseInput, text, uuid } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
 
 type AppRole = Database['public']['Enums']['app_role'];
@@ -176,9 +176,6 @@ const updateSchema = z.strictObject({
   user_social_yt: socialLink().optional(),
 });
 
-const PROFILE_FIELDS = ['first_name', 'last_name', 'profile_pic', 'user_social_fb', 'user_social_twt', 'user_social_yt'] as const;
-const DETAIL_FIELDS = ['user_phone', 'user_address'] as const;
-const PROFILE_COLUMNS = 'first_name, last_name, profile_pic, user_social_fb, user_social_twt, user_social_yt';
 const DETAIL_COLUMNS = 'user_phone, user_address';
 
 /**
@@ -216,15 +213,6 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
     blocked_by_user: row.blocked_by_user ?? false,
   });
 
-  async function ownRows(userId: string) {
-    const [profile, details] = await Promise.all([
-      unwrap(supabase.from('profiles').select(PROFILE_COLUMNS).eq('id', userId).maybeSingle()),
-      unwrap(supabase.from('personal_details').select(DETAIL_COLUMNS).eq('user_id', userId).maybeSingle()),
-    ]);
-    if (!profile || !details) throw notFound();
-    return { profile, details };
-  }
-
   async function update(fields: ProfileUpdate): Promise<ProfileUpdateResult> {
     const input = parseInput(updateSchema, fields);
     const user = await currentUser(supabase);
@@ -236,35 +224,11 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
         fields: { profile_pic: ['Must be an object in your own avatars folder.'] },
       });
     }
-    const profilePatch = pick(input, PROFILE_FIELDS);
-    const detailPatch = pick(input, DETAIL_FIELDS);
-    // Personal details first: they may need aal2, and a refusal there should change nothing.
-    let details = null;
-    if (Object.keys(detailPatch).length > 0) {
-      details = await unwrap(supabase.from('personal_details').update(detailPatch).eq('user_id', user.id).select(DETAIL_COLUMNS).maybeSingle());
-      if (!details) throw permissionDenied();
-    }
-    let profile = null;
-    if (Object.keys(profilePatch).length > 0) {
-      profile = await unwrap(supabase.from('profiles').update(profilePatch).eq('id', user.id).select(PROFILE_COLUMNS).maybeSingle());
-      if (!profile) throw permissionDenied();
-    }
-    if (!profile || !details) {
-      const rows = await ownRows(user.id);
-      profile ??= rows.profile;
-      details ??= rows.details;
-    }
-    return {
-      userId: user.id,
-      first_name: profile.first_name,
-      last_name: profile.last_name,
-      profile_pic: avatarUrl(profile.profile_pic),
-      user_phone: details.user_phone,
-      user_address: details.user_address,
-      user_social_fb: profile.user_social_fb,
-      user_social_twt: profile.user_social_twt,
-      user_social_yt: profile.user_social_yt,
-    };
+    // One RPC, so the fields of both tables change together or not at all.
+    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    const result = await unwrap(supabase.rpc('update_own_profile', { p_changes: changes }));
+    const row = result as unknown as Omit<ProfileUpdateResult, 'profile_pic'> & { profile_pic: string | null };
+    return { ...row, profile_pic: avatarUrl(row.profile_pic) };
   }
 
   return {
@@ -342,10 +306,4 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
       return { ...page, results: page.results.map(toProfile) };
     },
   };
-}
-
-function pick<T extends object, K extends keyof T>(input: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (input[key] !== undefined) out[key] = input[key];
-  return out;
 }

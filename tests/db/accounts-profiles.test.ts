@@ -387,6 +387,55 @@ describe('personal_details', () => {
   });
 });
 
+describe('update_own_profile: the editable fields of both tables in one transaction', () => {
+  const edit = (actor: Actor, changes: unknown) =>
+    runAs(db, actor, async (c) => {
+      const answer = (await c.query('select public.update_own_profile($1::jsonb) as r', [JSON.stringify(changes)])).rows[0].r;
+      return answer as Record<string, unknown>;
+    });
+  const stateOf = async (who: Account) =>
+    (
+      await db.query(
+        `select p.first_name, d.user_phone from public.profiles p join public.personal_details d on d.user_id = p.id where p.id = $1`,
+        [who.id],
+      )
+    ).rows[0];
+
+  it('changes both tables and answers the reference\'s update shape', async () => {
+    const answer = await edit(asVisitor(owner), { first_name: 'Ada', user_phone: '+14155550100', profile_pic: null });
+    expect(answer).toMatchObject({ userId: owner.id, first_name: 'Ada', user_phone: '+14155550100', profile_pic: null });
+  });
+
+  it('changes nothing when one part is refused: a bad first name leaves the phone as it was', async () => {
+    const before = await stateOf(owner);
+    const failed = edit(asVisitor(owner), { user_phone: '+14155550199', first_name: 'x'.repeat(51) });
+    expect(await sqlstateOf(failed)).toBe('23514');
+    expect(await stateOf(owner)).toEqual(before);
+  });
+
+  it.each([
+    ['status', { status: 'active' }],
+    ['username', { username: 'taken_over' }],
+    ['birthday', { birthday: '1990-01-01' }],
+  ])('refuses %s (42501)', async (_field, changes) => {
+    expect(await sqlstateOf(edit(asVisitor(owner), changes))).toBe('42501');
+  });
+
+  it.each([
+    ['suspended', 'suspended'],
+    ['banned', 'banned'],
+  ] as const)('a %s owner changes nothing (42501)', async (_name, status) => {
+    const who = status === 'suspended' ? suspended : banned;
+    const before = await stateOf(who);
+    expect(await sqlstateOf(edit(asAccount(who, status, 'visitor'), { first_name: 'Still me' }))).toBe('42501');
+    expect(await stateOf(who)).toEqual(before);
+  });
+
+  it('anon cannot call it', async () => {
+    expect(await sqlstateOf(edit(asAnon(), { first_name: 'x' }))).toBe('42501');
+  });
+});
+
 describe('avatars (storage.objects in the avatars bucket)', () => {
   const insertAvatar = (who: Actor, folder: string) =>
     runAs(db, who, (c) =>

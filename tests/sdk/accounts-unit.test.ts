@@ -326,15 +326,8 @@ describe('profiles', () => {
     expect(calls).toEqual([]);
   });
 
-  it('update() splits the fields between profiles and personal_details and answers as the reference', async () => {
-    const { marquee, calls } = await signedIn(
-      on('PATCH', '/rest/v1/personal_details', (call) => json([{ user_phone: '+14155550100', user_address: 'NYC', ...(call.body as object) }])),
-      on('PATCH', '/rest/v1/profiles', () =>
-        json([{ first_name: 'John', last_name: 'Doe', profile_pic: null, user_social_fb: 'fb.com/john', user_social_twt: '', user_social_yt: '' }]),
-      ),
-    );
-    const result = await marquee.profiles.update({ first_name: 'John', user_phone: '+14155550100', user_social_fb: 'fb.com/john' });
-    expect(result).toEqual({
+  it('update() sends the fields in one RPC (one transaction) and answers as the reference', async () => {
+    const answer = {
       userId: USER_ID,
       first_name: 'John',
       last_name: 'Doe',
@@ -344,15 +337,21 @@ describe('profiles', () => {
       user_social_fb: 'fb.com/john',
       user_social_twt: '',
       user_social_yt: '',
-    });
+    };
+    const { marquee, calls } = await signedIn(on('POST', '/rest/v1/rpc/update_own_profile', () => json(answer)));
+    const result = await marquee.profiles.update({ first_name: 'John', user_phone: '+14155550100', user_social_fb: 'fb.com/john' });
+    expect(result).toEqual(answer);
     expect(calls.map((c) => [c.method, c.path.split('?')[0], c.body])).toEqual([
-      ['PATCH', '/rest/v1/personal_details', { user_phone: '+14155550100' }],
-      ['PATCH', '/rest/v1/profiles', { first_name: 'John', user_social_fb: 'fb.com/john' }],
+      ['POST', '/rest/v1/rpc/update_own_profile', { p_changes: { first_name: 'John', user_phone: '+14155550100', user_social_fb: 'fb.com/john' } }],
     ]);
   });
 
-  it('update() that changes no row (a suspended account) is 403', async () => {
-    const { marquee } = await signedIn(on('PATCH', '/rest/v1/profiles', () => json([])));
+  it('update() refused by the database (a suspended account) is 403', async () => {
+    const { marquee } = await signedIn(
+      on('POST', '/rest/v1/rpc/update_own_profile', () =>
+        json({ code: '42501', message: 'You do not have permission to perform this action.', details: null, hint: null }, 403),
+      ),
+    );
     const error = await failure(marquee.profiles.update({ first_name: 'John' }));
     expect(error).toMatchObject({ status: 403, detail: 'You do not have permission to perform this action.' });
   });
