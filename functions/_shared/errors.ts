@@ -86,19 +86,31 @@ export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promis
 /**
  * Reads the JSON body and validates it: the parsed value, or the 400 (or 413) response to return.
  * An empty body counts as `{}`; a body that is not JSON is a `non_field_errors` validation error.
+ * `extra` may add errors that need several fields (e.g. a password similar to the username); it
+ * sees the raw object, so every error is reported at once.
  */
 export async function parseJsonBody<T extends z.ZodType>(
   req: Request,
   schema: T,
+  extra?: (raw: Record<string, unknown>) => Partial<FieldErrors> | undefined,
 ): Promise<{ data: z.output<T>; response?: undefined } | { data?: undefined; response: Response }> {
   const read = await readBodyText(req);
   if (read.response) return { response: read.response };
-  let body: unknown;
+  let raw: unknown;
   try {
-    body = read.text.trim() === '' ? {} : JSON.parse(read.text);
+    raw = read.text.trim() === '' ? {} : JSON.parse(read.text);
   } catch {
     return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
   }
-  const result = schema.safeParse(body);
-  return result.success ? { data: result.data } : { response: validationError(fieldErrors(result.error)) };
+  const result = schema.safeParse(raw);
+  const errors: FieldErrors = result.success ? {} : fieldErrors(result.error);
+  if (extra && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [field, messages] of Object.entries(extra(raw as Record<string, unknown>) ?? {})) {
+      if (!messages) continue;
+      const existing = errors[field] ?? [];
+      errors[field] = [...existing, ...messages.filter((m) => !existing.includes(m))];
+    }
+  }
+  if (!result.success || Object.keys(errors).length > 0) return { response: validationError(errors) };
+  return { data: result.data };
 }

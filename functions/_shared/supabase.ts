@@ -4,6 +4,7 @@
  * refused too).
  */
 import { createClient, type SupabaseClient, type User } from 'npm:@supabase/supabase-js@2';
+import { decodeJwt } from 'npm:jose@5';
 import { detailError, forbidden, unauthorized } from './errors.ts';
 
 let admin: SupabaseClient | undefined;
@@ -39,13 +40,10 @@ export interface Caller {
   accessToken: string;
 }
 
-/** The unverified claims of a JWT, or null when it is not one. */
+/** The unverified claims of a JWT, or null when it is not one (Auth verifies it next). */
 function claimsOf(jwt: string): Record<string, unknown> | null {
-  const part = jwt.split('.')[1];
-  if (!part) return null;
   try {
-    const padded = part.replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(padded + '='.repeat((4 - (padded.length % 4)) % 4)));
+    return decodeJwt(jwt);
   } catch {
     return null;
   }

@@ -5,7 +5,6 @@
  * message, except a password, which reports every policy rule it breaks (as Django's validators do).
  */
 import { z } from 'npm:zod@4';
-import { fieldErrors, NON_FIELD_ERRORS, readBodyText, validationError, type FieldErrors } from './errors.ts';
 import { passwordProblems } from './passwords.ts';
 
 export const REQUIRED = 'This field is required.';
@@ -104,35 +103,4 @@ export function body<S extends z.ZodRawShape>(shape: S) {
       return `Invalid data. Expected a dictionary, but got ${got}.`;
     },
   });
-}
-
-/**
- * Reads and validates the JSON body. `extra` may add errors that need several fields (e.g. a
- * password similar to the username); it sees the raw object, so every error is reported at once.
- * Returns the data, or the 400 / 413 response to send.
- */
-export async function readInput<T extends z.ZodType>(
-  req: Request,
-  schema: T,
-  extra?: (raw: Record<string, unknown>) => Partial<FieldErrors> | undefined,
-): Promise<{ data: z.output<T>; response?: undefined } | { data?: undefined; response: Response }> {
-  const read = await readBodyText(req);
-  if (read.response) return { response: read.response };
-  let raw: unknown;
-  try {
-    raw = read.text.trim() === '' ? {} : JSON.parse(read.text);
-  } catch {
-    return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
-  }
-  const result = schema.safeParse(raw);
-  const errors: FieldErrors = result.success ? {} : fieldErrors(result.error);
-  if (extra && raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    for (const [field, messages] of Object.entries(extra(raw as Record<string, unknown>) ?? {})) {
-      if (!messages) continue;
-      const existing = errors[field] ?? [];
-      errors[field] = [...existing, ...messages.filter((m) => !existing.includes(m))];
-    }
-  }
-  if (!result.success || Object.keys(errors).length > 0) return { response: validationError(errors) };
-  return { data: result.data };
 }

@@ -5,12 +5,12 @@
  * password."]}`, policy errors on `new_password`.
  */
 import { updateOwnPassword } from '../_shared/auth-api.ts';
-import { detailError, json, validationError, type FieldErrors } from '../_shared/errors.ts';
+import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, requireCaller } from '../_shared/supabase.ts';
-import { body, currentPassword, password, readInput } from '../_shared/validation.ts';
+import { body, currentPassword, password } from '../_shared/validation.ts';
 
 const ChangePasswordInput = body({ old_password: currentPassword, new_password: password });
 
@@ -20,7 +20,7 @@ Deno.serve(
     if (auth.response) return auth.response;
     const { user, username } = auth.caller;
 
-    const input = await readInput(req, ChangePasswordInput, (raw) =>
+    const input = await parseJsonBody(req, ChangePasswordInput, (raw) =>
       typeof raw.new_password === 'string' && isSimilarToUsername(raw.new_password, username) ? { new_password: [PASSWORD_SIMILAR] } : {},
     );
     if (input.response) return input.response;

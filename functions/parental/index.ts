@@ -5,11 +5,11 @@
  * - `POST /parental/verify-otp {parent_email, otp_code}` → `200 {"message": "OTP verified
  *   successfully."}`; `400 {"non_field_errors": ["Invalid OTP."]}`.
  */
-import { json, NON_FIELD_ERRORS, validationError } from '../_shared/errors.ts';
+import { json, NON_FIELD_ERRORS, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { adminClient, consumeCode, issueCode, requireCaller, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, email, readInput, text } from '../_shared/validation.ts';
+import { body, email, text } from '../_shared/validation.ts';
 
 const INVALID_OTP = 'Invalid OTP.';
 
@@ -22,7 +22,7 @@ async function requestOtp(req: Request): Promise<Response> {
   const auth = await requireCaller(req, { requireActive: true });
   if (auth.response) return auth.response;
   const { user, username } = auth.caller;
-  const input = await readInput(req, RequestInput);
+  const input = await parseJsonBody(req, RequestInput);
   if (input.response) return input.response;
   const parentEmail = input.data.parent_email;
 
@@ -52,7 +52,7 @@ async function verifyOtp(req: Request): Promise<Response> {
   const auth = await requireCaller(req, { requireActive: true });
   if (auth.response) return auth.response;
   const { user } = auth.caller;
-  const input = await readInput(req, VerifyInput);
+  const input = await parseJsonBody(req, VerifyInput);
   if (input.response) return input.response;
   const { parent_email: parentEmail, otp_code: otpCode } = input.data;
 

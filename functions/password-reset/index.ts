@@ -7,12 +7,12 @@
  *   wrong tries, and every code of the user is deleted by a successful reset. Setting the password
  *   through Auth's admin API signs the user out everywhere.
  */
-import { json, validationError } from '../_shared/errors.ts';
+import { json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { passwordProblems, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
+import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, email, password, readInput, text } from '../_shared/validation.ts';
+import { body, email, password, text } from '../_shared/validation.ts';
 
 const INVALID_CODE = 'Invalid or expired reset code.';
 
@@ -25,7 +25,7 @@ async function accountByEmail(address: string) {
 }
 
 async function request(req: Request): Promise<Response> {
-  const input = await readInput(req, RequestInput);
+  const input = await parseJsonBody(req, RequestInput);
   if (input.response) return input.response;
 
   const account = await accountByEmail(input.data.email);
@@ -46,14 +46,14 @@ async function request(req: Request): Promise<Response> {
 }
 
 async function confirm(req: Request): Promise<Response> {
-  const input = await readInput(req, ConfirmInput);
+  const input = await parseJsonBody(req, ConfirmInput);
   if (input.response) return input.response;
   const { data } = input;
 
   const account = await accountByEmail(data.email);
   if (!account || !/^\d{6}$/.test(data.code)) return json({ detail: INVALID_CODE }, 400);
   // Checked before the code is spent, so a refused password does not cost the code.
-  if (passwordProblems(data.new_password, account.username).includes(PASSWORD_SIMILAR)) {
+  if (isSimilarToUsername(data.new_password, account.username)) {
     return validationError({ new_password: [PASSWORD_SIMILAR] });
   }
 

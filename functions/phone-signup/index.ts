@@ -8,11 +8,11 @@
  *   `{"code": ["Invalid or expired verification code."]}`.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
-import { conflict, detailError, json, validationError } from '../_shared/errors.ts';
+import { conflict, detailError, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendSms } from '../_shared/sms.ts';
 import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, password, phone, readInput, text } from '../_shared/validation.ts';
+import { body, password, phone, text } from '../_shared/validation.ts';
 
 const PHONE_TAKEN = 'User with this phone number already exists.';
 const INVALID_TOKEN = 'Invalid token.';
@@ -27,7 +27,7 @@ const VerifyInput = body({
 });
 
 async function sendCode(req: Request): Promise<Response> {
-  const input = await readInput(req, SendCodeInput);
+  const input = await parseJsonBody(req, SendCodeInput);
   if (input.response) return input.response;
   const number = input.data.phone_number;
 
@@ -42,7 +42,7 @@ async function sendCode(req: Request): Promise<Response> {
 }
 
 async function verify(req: Request): Promise<Response> {
-  const input = await readInput(req, VerifyInput);
+  const input = await parseJsonBody(req, VerifyInput);
   if (input.response) return input.response;
   const { data } = input;
 

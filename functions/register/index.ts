@@ -6,12 +6,12 @@
  * exists."], "email": ["Email already exists."]}` and field errors, all at once.
  */
 import { signUp } from '../_shared/auth-api.ts';
-import { detailError, json, validationError, type FieldErrors } from '../_shared/errors.ts';
+import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, findSignInAccount } from '../_shared/supabase.ts';
-import { body, date, email, optionalText, password, readInput, username } from '../_shared/validation.ts';
+import { body, date, email, optionalText, password, username } from '../_shared/validation.ts';
 
 const USERNAME_TAKEN = 'Username already exists.';
 const EMAIL_TAKEN = 'Email already exists.';
@@ -41,7 +41,7 @@ async function takenFields(name: string, address: string): Promise<FieldErrors> 
 
 Deno.serve(
   postHandler(async (req) => {
-    const input = await readInput(req, RegisterInput, (raw) =>
+    const input = await parseJsonBody(req, RegisterInput, (raw) =>
       typeof raw.password === 'string' && typeof raw.username === 'string' && isSimilarToUsername(raw.password, raw.username)
         ? { password: [PASSWORD_SIMILAR] }
         : {},

@@ -6,10 +6,10 @@
  * hook's message); `429` when Auth's per-IP limit is reached.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
-import { detailError, json, unauthorized } from '../_shared/errors.ts';
+import { detailError, json, parseJsonBody, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { adminClient, findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
-import { body, currentPassword, readInput, REQUIRED, text } from '../_shared/validation.ts';
+import { body, currentPassword, REQUIRED, text } from '../_shared/validation.ts';
 
 const NO_ACCOUNT = 'No active account found with the given credentials';
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -22,7 +22,7 @@ const SignInInput = body({
 
 Deno.serve(
   postHandler(async (req) => {
-    const input = await readInput(req, SignInInput, (raw) => (raw.username === undefined && raw.email === undefined ? { username: [REQUIRED] } : {}));
+    const input = await parseJsonBody(req, SignInInput, (raw) => (raw.username === undefined && raw.email === undefined ? { username: [REQUIRED] } : {}));
     if (input.response) return input.response;
     const login = (input.data.username ?? input.data.email)!;
 
