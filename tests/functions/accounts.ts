@@ -7,8 +7,8 @@ import { stackEnv } from '../helpers/env.ts';
 
 /**
  * Helpers for the account functions' tests: raw HTTP calls (so status, headers and body are all
- * visible), users made quickly through the admin API, mail read through Mailpit's API and SMS through
- * private.sms_outbox.
+ * visible), users made quickly through the admin API, and the one-time code rows (mail and SMS are
+ * read with tests/helpers/outbox.ts).
  */
 const stack = stackEnv();
 
@@ -110,47 +110,6 @@ export async function sql<R extends Record<string, unknown> = Record<string, unk
   } finally {
     await client.end();
   }
-}
-
-interface MailSummary {
-  ID: string;
-  Subject: string;
-  To: { Address: string }[];
-}
-
-/** The mails sent to `address` (newest first), with their text. */
-export async function mailsTo(address: string): Promise<{ subject: string; text: string }[]> {
-  const list = await fetch(`${stack.mailUrl}/api/v1/search?query=${encodeURIComponent(`to:${address}`)}`);
-  const { messages } = (await list.json()) as { messages: MailSummary[] };
-  return Promise.all(
-    messages.map(async (summary) => {
-      const message = (await (await fetch(`${stack.mailUrl}/api/v1/message/${summary.ID}`)).json()) as { Text: string };
-      return { subject: summary.Subject, text: message.Text };
-    }),
-  );
-}
-
-/** Waits for a mail to `address` whose subject contains `subject`; returns its text. */
-export async function waitForMail(address: string, subject: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const found = (await mailsTo(address)).find((mail) => mail.subject.includes(subject));
-    if (found) return found.text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no mail "${subject}" to ${address}`);
-}
-
-/** The 6-digit code in a message. */
-export function codeIn(text: string): string {
-  const match = /\b(\d{6})\b/.exec(text);
-  expect(match, `a 6-digit code in: ${text}`).not.toBeNull();
-  return match![1]!;
-}
-
-/** The newest SMS captured for `phone`. */
-export async function latestSms(phone: string): Promise<string | undefined> {
-  const rows = await sql<{ body: string }>('select body from private.sms_outbox where phone = $1 order by id desc limit 1', [phone]);
-  return rows[0]?.body;
 }
 
 /** Every one-time code row (all columns as text) of a purpose and subject. */

@@ -1,7 +1,8 @@
 import { TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { anonClient } from '../helpers/clients.ts';
-import { accessToken, call, createAccount, randomIp, sessionOf, sql, waitForMail } from './accounts.ts';
+import { waitForMail } from '../helpers/outbox.ts';
+import { accessToken, call, createAccount, randomIp, sessionOf, sql } from './accounts.ts';
 
 /** functions/change-password: the signed-in user proves the old password and sets a new one. */
 describe('functions/change-password', { timeout: 90_000 }, () => {

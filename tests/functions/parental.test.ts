@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accessToken, call, codeIn, createAccount, expectOnlyHashes, mailbox, sql, waitForMail } from './accounts.ts';
+import { codeIn, waitForMail } from '../helpers/outbox.ts';
+import { accessToken, call, createAccount, expectOnlyHashes, mailbox, sql } from './accounts.ts';
 
 /** functions/parental: a signed-in child links a parent's email with the code mailed there. */
 const SUBJECT = 'Marquee parental link code';

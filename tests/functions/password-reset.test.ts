@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anonClient } from '../helpers/clients.ts';
-import { call, codeIn, codeRows, createAccount, expectOnlyHashes, randomIp, sessionOf, sql, waitForMail } from './accounts.ts';
+import { codeIn, waitForMail } from '../helpers/outbox.ts';
+import { call, codeRows, createAccount, expectOnlyHashes, randomIp, sessionOf, sql } from './accounts.ts';
 
 /** functions/password-reset: a 6-digit code by email (10 minutes, 5 tries, single use), then a new password. */
 const INVALID = { detail: 'Invalid or expired reset code.' };

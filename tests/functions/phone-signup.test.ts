@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceClient } from '../helpers/clients.ts';
-import { call, codeIn, codeRows, expectOnlyHashes, latestSms, PASSWORD, phoneNumber, sql } from './accounts.ts';
+import { codeIn, latestSms } from '../helpers/outbox.ts';
+import { call, codeRows, expectOnlyHashes, PASSWORD, phoneNumber, sql } from './accounts.ts';
 
 /** functions/phone-signup: an SMS code (outbox provider), then an account and a session (reference API 001). */
 async function sendCode(phone: string): Promise<{ token: string; code: string }> {

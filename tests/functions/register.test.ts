@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, mailbox, PASSWORD, sql, unique, waitForMail } from './accounts.ts';
+import { waitForMail } from '../helpers/outbox.ts';
+import { call, mailbox, PASSWORD, sql, unique } from './accounts.ts';
 
 /** functions/register: Auth's sign-up behind the reference API's validation and messages. */
 describe('functions/register', { timeout: 90_000 }, () => {

@@ -6,6 +6,7 @@ import ws from 'ws';
 import { createMarquee, isMarqueeError, type Marquee, type MarqueeError } from '../../sdk/src/index.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { codeIn, latestSms, waitForMail } from '../helpers/outbox.ts';
 
 /**
  * Account journeys through the SDK against the suite's stack: every step is a `marquee.*` call, as an
@@ -70,25 +71,6 @@ async function failure(promise: Promise<unknown>): Promise<MarqueeError> {
   if (!('error' in outcome)) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
   if (!isMarqueeError(outcome.error)) throw outcome.error;
   return outcome.error;
-}
-
-/** Waits for a mail to `address` whose subject contains `subject`; returns the 6-digit code in it. */
-async function codeMailedTo(address: string, subject: string): Promise<string> {
-  const mail = stackEnv().mailUrl;
-  for (let i = 0; i < 100; i++) {
-    const list = (await (await fetch(`${mail}/api/v1/search?query=${encodeURIComponent(`to:${address}`)}`)).json()) as {
-      messages: { ID: string; Subject: string }[];
-    };
-    const found = list.messages.find((m) => m.Subject.includes(subject));
-    if (found) {
-      const message = (await (await fetch(`${mail}/api/v1/message/${found.ID}`)).json()) as { Text: string };
-      const code = /\b(\d{6})\b/.exec(message.Text)?.[1];
-      if (!code) throw new Error(`no code in: ${message.Text}`);
-      return code;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no mail "${subject}" to ${address}`);
 }
 
 describe('register → sign in → profile → notifications → password → sign out', () => {
@@ -225,7 +207,7 @@ describe('register → sign in → profile → notifications → password → si
     const app = device();
     expect(await app.auth.requestPasswordReset(account.email)).toEqual({ detail: 'Password reset code sent to email.' });
     expect(await failure(app.auth.requestPasswordReset(account.email))).toMatchObject({ status: 429 });
-    const code = await codeMailedTo(account.email, 'password reset');
+    const code = codeIn(await waitForMail(account.email, 'password reset'));
     expect(await failure(app.auth.confirmPasswordReset({ email: account.email, code: code === '000000' ? '111111' : '000000', new_password: 'Reset#2025x' }))).toMatchObject({
       status: 400,
       detail: 'Invalid or expired reset code.',
@@ -239,10 +221,8 @@ describe('register → sign in → profile → notifications → password → si
     const app = device();
     const { token, message } = await app.auth.phoneSignup.sendCode(phone);
     expect(message).toBe('Verification code sent successfully.');
-    const { rows } = await db.query<{ body: string }>('select body from private.sms_outbox where phone = $1 order by id desc limit 1', [phone]);
-    const code = /\b(\d{6})\b/.exec(rows[0]?.body ?? '')?.[1];
-    expect(code).toBeDefined();
-    const session = await app.auth.phoneSignup.verify({ token, code: code!, password: PASSWORD });
+    const code = codeIn((await latestSms(phone)) ?? '');
+    const session = await app.auth.phoneSignup.verify({ token, code, password: PASSWORD });
     expect(session.user.phone?.replace(/^\+?/, '+')).toBe(phone);
     expect((await app.profiles.me()).user.username).toMatch(/^user_[0-9a-f]+$/);
     expect(await failure(device().auth.phoneSignup.sendCode(phone))).toMatchObject({ status: 409, detail: 'User with this phone number already exists.' });
@@ -328,7 +308,7 @@ describe('parental controls', () => {
     const childApp = await signedIn(child);
 
     expect(await childApp.parental.requestOtp(parent.email)).toEqual({ message: 'OTP sent to parent email.' });
-    const code = await codeMailedTo(parent.email, 'parental link');
+    const code = codeIn(await waitForMail(parent.email, 'parental link'));
     expect(await failure(childApp.parental.verifyOtp(parent.email, code === '000000' ? '111111' : '000000'))).toMatchObject({
       status: 400,
       fields: { non_field_errors: ['Invalid OTP.'] },

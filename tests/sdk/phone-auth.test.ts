@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { latestSms } from '../helpers/outbox.ts';
+import { decodeJwt } from '../local/auth/helpers.ts';
 
 let db: pg.Client;
 beforeAll(async () => {
   db = await connectAsPostgres();
 });
 afterAll(async () => db?.end());
-
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('supabase.auth.signUp with a phone number', () => {
   it('texts a code to the outbox; only the code signs in; the account gets a profile', async () => {
@@ -26,8 +26,7 @@ describe('supabase.auth.signUp with a phone number', () => {
     expect(error).toBeNull();
     expect(data.session).toBeNull();
 
-    const { rows } = await db.query<{ body: string }>('select body from private.sms_outbox where phone = $1 order by id desc limit 1', [phone]);
-    const code = /Your Marquee code is (\d{6})/.exec(rows[0]?.body ?? '')?.[1];
+    const code = /Your Marquee code is (\d{6})/.exec((await latestSms(phone)) ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
 
     const refused = await supabase.auth.signInWithPassword({ phone, password: 'Phone-auth-2026!' });
@@ -35,7 +34,7 @@ describe('supabase.auth.signUp with a phone number', () => {
 
     const verified = await supabase.auth.verifyOtp({ phone, token: code!, type: 'sms' });
     expect(verified.error).toBeNull();
-    expect(claimsOf(verified.data.session!.access_token)).toMatchObject({ user_role: 'visitor', account_status: 'active' });
+    expect(decodeJwt(verified.data.session!.access_token)).toMatchObject({ user_role: 'visitor', account_status: 'active' });
     const profile = await db.query('select username::text from public.profiles where id = $1', [verified.data.user!.id]);
     expect(profile.rows[0]?.username).toMatch(/^user_[0-9a-f]{12}$/);
 

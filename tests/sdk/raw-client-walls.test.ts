@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, userClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
+import { decodeJwt } from '../local/auth/helpers.ts';
 
 const PASSWORD = 'Walls-hold-2026!';
 
@@ -25,10 +26,6 @@ async function signUp(tag: string): Promise<Account> {
   const { data, error } = await anonClient().auth.signUp({ email, password: PASSWORD, options: { data: { username } } });
   if (error || !data.session) throw error ?? new Error('no session');
   return { id: data.user!.id, email, username, client: userClient(data.session.access_token) };
-}
-
-function claimsOf(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 async function signIn(email: string) {
@@ -123,10 +120,10 @@ describe('an admin changes a role', () => {
     const promoted = await admin.client.from('user_roles').update({ role: 'creator' }).eq('user_id', user.id).select('role');
     expect(promoted.data).toEqual([{ role: 'creator' }]);
 
-    expect(claimsOf(before.access_token).user_role).toBe('visitor');
+    expect(decodeJwt(before.access_token).user_role).toBe('visitor');
     const refreshed = await anonClient().auth.refreshSession({ refresh_token: before.refresh_token });
     expect(refreshed.error).toBeNull();
-    expect(claimsOf(refreshed.data.session!.access_token).user_role).toBe('creator');
+    expect(decodeJwt(refreshed.data.session!.access_token).user_role).toBe('creator');
   });
 });
 
