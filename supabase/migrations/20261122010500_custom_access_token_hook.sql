@@ -15,8 +15,9 @@ declare
   v_status public.account_status;
   v_claims jsonb := event -> 'claims';
 begin
-  select r.role into v_role from public.user_roles r where r.user_id = v_user_id;
-  select p.status into v_status from public.profiles p where p.id = v_user_id;
+  select r.role, p.status into v_role, v_status
+  from public.profiles p left join public.user_roles r on r.user_id = p.id
+  where p.id = v_user_id;
 
   if v_status is not null and v_status <> 'active' then
     return jsonb_build_object('error', jsonb_build_object(
