@@ -5,7 +5,7 @@
  */
 import { createClient, type SupabaseClient, type User } from 'npm:@supabase/supabase-js@2';
 import { decodeJwt } from 'npm:jose@5';
-import { detailError, forbidden, unauthorized } from './errors.ts';
+import { forbidden, tooManyRequests, unauthorized } from './errors.ts';
 
 let admin: SupabaseClient | undefined;
 
@@ -126,4 +126,4 @@ export async function consumeCode(
 
 /** `429 {"detail": "Please wait before requesting another code."}` with Retry-After. */
 export const waitBeforeAnotherCode = (retryAfter: number) =>
-  detailError(429, 'Please wait before requesting another code.', { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) });
+  tooManyRequests('Please wait before requesting another code.', Math.max(1, retryAfter));

@@ -8,7 +8,7 @@
  *   `{"code": ["Invalid or expired verification code."]}`.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
-import { conflict, detailError, json, parseJsonBody, validationError } from '../_shared/errors.ts';
+import { conflict, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendSms } from '../_shared/sms.ts';
 import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
@@ -61,7 +61,7 @@ async function verify(req: Request): Promise<Response> {
 
   const session = await passwordGrant(req, { phone: number }, data.password);
   if (session.ok) return json(session.body);
-  if (session.status === 429) return detailError(429, session.message);
+  if (session.status === 429) return tooManyRequests(session.message);
   console.error(`phone sign-up: account created, but no session ${JSON.stringify({ status: session.status, code: session.code, message: session.message })}`);
   return unexpected();
 }

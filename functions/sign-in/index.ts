@@ -6,7 +6,7 @@
  * hook's message); `429` when Auth's per-IP limit is reached.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
-import { detailError, json, parseJsonBody, unauthorized } from '../_shared/errors.ts';
+import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { adminClient, findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
 import { body, currentPassword, REQUIRED, text } from '../_shared/validation.ts';
@@ -37,7 +37,7 @@ Deno.serve(
     const result = await passwordGrant(req, credentials, input.data.password);
     if (result.ok) return json(result.body);
 
-    if (result.status === 429) return detailError(429, result.message);
+    if (result.status === 429) return tooManyRequests(result.message);
     if (result.status === 403) return detailError(403, result.message);
     if (result.code === 'user_banned') return detailError(403, STATUS_MESSAGES.banned);
     if (result.code === 'email_not_confirmed' || result.code === 'phone_not_confirmed') return detailError(403, result.message);
