@@ -53,6 +53,11 @@ export interface ConfigOverrides {
   dataDir?: string;
   quiet?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Schemas the API exposes besides config.toml's `[api].schemas`, for this run only (the test
+   * stack exposes its fixture schema this way; config.toml stays the product's).
+   */
+  extraApiSchemas?: string[];
 }
 
 /** Reads `supabase/config.toml` and applies env overrides, the way the CLI resolves `env(NAME)`. */
@@ -63,6 +68,10 @@ export function loadConfig(overrides: ConfigOverrides = {}): LocalConfig {
   const toml = resolveEnvReferences(parse(readFileSync(path.join(supabaseDir, 'config.toml'), 'utf8')), env);
 
   const api = section(toml, 'api');
+  if (overrides.extraApiSchemas?.length) {
+    const listed = Array.isArray(api.schemas) ? (api.schemas as unknown[]) : ['public', 'graphql_public'];
+    toml.api = { ...api, schemas: [...listed, ...overrides.extraApiSchemas] };
+  }
   const db = section(toml, 'db');
   const smtp = section(toml, 'local_smtp');
   const ports: Ports = {

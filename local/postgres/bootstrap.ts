@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import postgres from 'postgres';
 import { dbUrl, type LocalConfig } from '../config/index.ts';
 import { ENSURE_MESSAGE_PARTITIONS } from './realtime-partitions.ts';
 import { SUPERUSER } from './server.ts';
@@ -16,23 +16,31 @@ const BOOTSTRAP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'b
  * it runs on each start and an upgraded bootstrap reaches existing data directories.
  */
 export async function bootstrapPlatform(config: LocalConfig): Promise<void> {
-  const client = new pg.Client({ connectionString: dbUrl(config, SUPERUSER) });
-  await client.connect();
+  const sql = postgres(dbUrl(config, SUPERUSER), { max: 1, fetch_types: false, onnotice: () => undefined });
   try {
     for (const file of readdirSync(BOOTSTRAP_DIR).filter((f) => f.endsWith('.sql')).sort()) {
-      const sql = readFileSync(path.join(BOOTSTRAP_DIR, file), 'utf8');
+      const script = readFileSync(path.join(BOOTSTRAP_DIR, file), 'utf8');
       try {
-        await client.query(sql);
+        await sql.unsafe(script);
       } catch (error) {
         throw new Error(`platform bootstrap ${file} failed: ${(error as Error).message}`, { cause: error });
       }
     }
-    await client.query(ENSURE_MESSAGE_PARTITIONS);
+    await sql.unsafe(ENSURE_MESSAGE_PARTITIONS);
     // Every login role shares the stack's database password, as in the CLI stack.
     for (const role of LOGIN_ROLES) {
-      await client.query(`alter role ${client.escapeIdentifier(role)} with password ${client.escapeLiteral(config.dbPassword)}`);
+      await sql.unsafe(`alter role ${quoteIdentifier(role)} with password ${quoteLiteral(config.dbPassword)}`);
     }
   } finally {
-    await client.end();
+    await sql.end();
   }
+}
+
+function quoteIdentifier(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** A literal for a statement that takes no parameters (ALTER ROLE … PASSWORD). */
+function quoteLiteral(value: string): string {
+  return "E'" + value.replace(/\\/g, '\\\\').replace(/'/g, "''") + "'";
 }

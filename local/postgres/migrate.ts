@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import postgres from 'postgres';
 import { dbUrl, type LocalConfig } from '../config/index.ts';
 import { bootstrapPlatform } from './bootstrap.ts';
 import { SUPERUSER } from './server.ts';
@@ -38,11 +38,10 @@ export async function supabaseCli(config: LocalConfig, args: string[]): Promise<
  * is recreated here and `supabase db push --include-all --include-seed` applies the rest.
  */
 export async function resetDatabase(config: LocalConfig): Promise<void> {
-  const admin = new pg.Client({ connectionString: dbUrl(config, SUPERUSER, 'template1') });
-  await admin.connect();
+  const admin = postgres(dbUrl(config, SUPERUSER, 'template1'), { max: 1, fetch_types: false, onnotice: () => undefined });
   try {
-    await admin.query('drop database if exists postgres with (force)');
-    await admin.query('create database postgres');
+    await admin.unsafe('drop database if exists postgres with (force)');
+    await admin.unsafe('create database postgres');
   } finally {
     await admin.end();
   }

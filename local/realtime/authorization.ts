@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
+import { switchToCaller } from '../shared/caller-role.ts';
 import type { JwtClaims } from '../shared/jwt.ts';
 
 /**
@@ -63,18 +64,10 @@ export async function writePolicies(sql: Sql, context: AuthorizationContext, ext
   });
 }
 
-/** The settings Realtime sets before its probes (all transaction-local). */
+/** The caller's settings, then `realtime.topic`, as Realtime sets them before its probes. */
 async function setConnectionConfig(tx: TransactionSql, context: AuthorizationContext): Promise<void> {
-  const { claims } = context;
-  const role = String(claims.role);
-  const sub = typeof claims.sub === 'string' ? claims.sub : '';
-  await tx`select
-    set_config('role', ${role}, true),
-    set_config('realtime.topic', ${context.topic}, true),
-    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-    set_config('request.jwt.claim.sub', ${sub}, true),
-    set_config('request.jwt.claim.role', ${role}, true),
-    set_config('request.headers', ${JSON.stringify(context.headers ?? {})}, true)`;
+  const request = { method: '', path: '', headers: context.headers ?? {}, cookies: {} };
+  await switchToCaller(tx, { role: String(context.claims.role), claims: context.claims, request }, [['realtime.topic', context.topic]]);
 }
 
 /** Runs `work` in a transaction and rolls it back whatever happens, returning its result. */

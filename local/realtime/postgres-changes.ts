@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { switchToCaller } from '../shared/caller-role.ts';
 import type { JwtClaims } from '../shared/jwt.ts';
 import type { Logger } from '../shared/logger.ts';
 
@@ -187,10 +188,7 @@ export class PostgresChangesHub {
     let seen = false;
     await this.sql
       .begin(async (tx) => {
-        await tx`select set_config('role', ${role}, true),
-          set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-          set_config('request.jwt.claim.sub', ${typeof claims.sub === 'string' ? claims.sub : ''}, true),
-          set_config('request.jwt.claim.role', ${role}, true)`;
+        await switchToCaller(tx, { role, claims });
         const where = info.primaryKey
           .map((column, i) => `${ident(column)} = $${i + 1}::text::${info.columns.find((c) => c.name === column)?.type ?? 'text'}`)
           .join(' and ');

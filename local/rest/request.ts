@@ -1,6 +1,7 @@
 /** What every REST request needs before building SQL: role, schema, media type, preferences, range, body. */
 import type { Context } from 'hono';
 import type { Sql } from 'postgres';
+import { parseCookies } from '../shared/caller-role.ts';
 import type { JwtKeys } from '../shared/jwt.ts';
 import { authenticate, type Auth } from './auth.ts';
 import { invalidBody, RestError } from './errors.ts';
@@ -140,15 +141,6 @@ function negotiate(accept: string | undefined, root: boolean): Media {
     if (type === 'text/csv' || type === 'text/*') return 'csv';
   }
   throw new RestError(406, 'PGRST107', `None of these media types are available: ${types.map((t) => t.type).join(', ')}`);
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) cookies[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-  }
-  return cookies;
 }
 
 function parseRange(header: string | undefined, unit: string | undefined): RestRequest['rangeHeader'] {

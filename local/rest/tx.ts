@@ -4,6 +4,7 @@
  * them for reads) and the main statement travel together and any error rolls everything back.
  */
 import type { Sql } from 'postgres';
+import { callerSettings } from '../shared/caller-role.ts';
 import { ident, setLocal } from './sql.ts';
 
 export interface RequestContext {
@@ -35,12 +36,7 @@ export function settingsSql(r: RequestContext, readOnly = r.readOnly): string {
     ...(readOnly ? [setLocal('transaction_read_only', 'on')] : []),
     setLocal('search_path', [r.schema, ...r.extraSearchPath].map(ident).join(', ')),
     ...r.roleSettings.map(([k, v]) => setLocal(k, v)),
-    setLocal('role', r.role),
-    setLocal('request.jwt.claims', JSON.stringify({ ...r.claims, role: r.role })),
-    setLocal('request.method', r.method),
-    setLocal('request.path', r.path),
-    setLocal('request.headers', JSON.stringify(r.headers)),
-    setLocal('request.cookies', JSON.stringify(r.cookies)),
+    ...callerSettings({ role: r.role, claims: r.claims, request: r }).map(([name, value]) => setLocal(name, value)),
   ];
   if (r.timezone) settings.push(setLocal('timezone', r.timezone));
   return `select from (select ${settings.join(', ')}) pgrst_settings`;

@@ -5,6 +5,7 @@
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { dbUrl, type LocalConfig } from '../config/index.ts';
+import { switchToCaller } from '../shared/caller-role.ts';
 import type { Caller } from './auth.ts';
 import { toStorageError } from './errors.ts';
 
@@ -36,10 +37,10 @@ export function createStorageDb(config: LocalConfig): StorageDb {
     try {
       return (await sql.begin(async (tx) => {
         // Deletes from the storage tables are the service's to make (storage.protect_delete).
-        await tx`select set_config('role', ${caller.role}, true),
-          set_config('request.jwt.claims', ${JSON.stringify({ ...caller.claims, role: caller.role })}, true),
-          set_config('storage.operation', ${operation}, true),
-          set_config('storage.allow_delete_query', 'true', true)`;
+        await switchToCaller(tx, caller, [
+          ['storage.operation', operation],
+          ['storage.allow_delete_query', 'true'],
+        ]);
         return work(tx);
       })) as T;
     } catch (error) {

@@ -8,7 +8,6 @@ beforeAll(async () => {
   db = await connectAsPostgres();
 });
 afterAll(async () => {
-  await db.query('drop table if exists public.platform_fixture');
   await db.end();
 });
 
@@ -95,11 +94,17 @@ describe('realtime', () => {
 
 describe('default privileges on public', () => {
   it('a table a migration creates is reachable by anon and authenticated (RLS is the only gate)', async () => {
-    await db.query('create table public.platform_fixture (id int)');
-    const { rows } = await db.query(
-      `select has_table_privilege('anon', 'public.platform_fixture', 'select,insert,update,delete') as anon,
-              has_table_privilege('authenticated', 'public.platform_fixture', 'select,insert,update,delete') as authenticated`,
-    );
-    expect(rows[0]).toEqual({ anon: true, authenticated: true });
+    // In a transaction rolled back at the end: no other session (the lint test among them) sees it.
+    await db.query('begin');
+    try {
+      await db.query('create table public.platform_fixture (id int)');
+      const { rows } = await db.query(
+        `select has_table_privilege('anon', 'public.platform_fixture', 'select,insert,update,delete') as anon,
+                has_table_privilege('authenticated', 'public.platform_fixture', 'select,insert,update,delete') as authenticated`,
+      );
+      expect(rows[0]).toEqual({ anon: true, authenticated: true });
+    } finally {
+      await db.query('rollback');
+    }
   });
 });

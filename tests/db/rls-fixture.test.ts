@@ -16,44 +16,44 @@ beforeAll(async () => {
   db = await connectAsPostgres();
   alice = await createUser(db);
   bob = await createUser(db);
-  // Created as postgres in public, like a migration: Supabase's default grants reach anon and
-  // authenticated, so RLS is the only gate.
+  // Created as postgres, like a migration, in the fixture schema, which has public's grants:
+  // anon and authenticated reach it, so RLS is the only gate.
   await db.query(`
-    drop table if exists public.rls_fixture_notes;
-    create table public.rls_fixture_notes (
+    drop table if exists test_fixtures.rls_fixture_notes;
+    create table test_fixtures.rls_fixture_notes (
       id bigint generated always as identity primary key,
       owner_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
       body text not null,
       is_public boolean not null default false
     );
-    create index on public.rls_fixture_notes (owner_id);
-    alter table public.rls_fixture_notes enable row level security;
-    create policy "anyone can read public notes" on public.rls_fixture_notes
+    create index on test_fixtures.rls_fixture_notes (owner_id);
+    alter table test_fixtures.rls_fixture_notes enable row level security;
+    create policy "anyone can read public notes" on test_fixtures.rls_fixture_notes
       for select to anon, authenticated using (is_public);
-    create policy "owners can read their notes" on public.rls_fixture_notes
+    create policy "owners can read their notes" on test_fixtures.rls_fixture_notes
       for select to authenticated using ((select auth.uid()) = owner_id);
-    create policy "owners can add notes" on public.rls_fixture_notes
+    create policy "owners can add notes" on test_fixtures.rls_fixture_notes
       for insert to authenticated with check ((select auth.uid()) = owner_id);
-    create policy "owners can edit their notes" on public.rls_fixture_notes
+    create policy "owners can edit their notes" on test_fixtures.rls_fixture_notes
       for update to authenticated using ((select auth.uid()) = owner_id) with check ((select auth.uid()) = owner_id);
-    create policy "owners can delete their notes" on public.rls_fixture_notes
+    create policy "owners can delete their notes" on test_fixtures.rls_fixture_notes
       for delete to authenticated using ((select auth.uid()) = owner_id);
   `);
   await db.query(
-    `insert into public.rls_fixture_notes (owner_id, body, is_public)
+    `insert into test_fixtures.rls_fixture_notes (owner_id, body, is_public)
      values ($1, 'alice public', true), ($1, 'alice private', false), ($2, 'bob private', false)`,
     [alice.id, bob.id],
   );
 });
 
 afterAll(async () => {
-  await db.query('drop table if exists public.rls_fixture_notes');
+  await db.query('drop table if exists test_fixtures.rls_fixture_notes');
   await db.end();
 });
 
 const visibleBodies = (actor: Actor) =>
   runAs(db, actor, async (c) =>
-    (await c.query<{ body: string }>('select body from public.rls_fixture_notes order by id')).rows.map((r) => r.body),
+    (await c.query<{ body: string }>('select body from test_fixtures.rls_fixture_notes order by id')).rows.map((r) => r.body),
   );
 
 describe('reading', () => {
@@ -83,14 +83,14 @@ describe('writing', () => {
     ['bob, for alice', () => as(bob), '42501'],
   ])('%s cannot insert a note owned by alice (throws 42501)', async (_name, actor, code) => {
     const insert = runAs(db, actor(), (c) =>
-      c.query('insert into public.rls_fixture_notes (owner_id, body) values ($1, $2)', [alice.id, 'forged']),
+      c.query('insert into test_fixtures.rls_fixture_notes (owner_id, body) values ($1, $2)', [alice.id, 'forged']),
     );
     expect(await sqlstateOf(insert)).toBe(code);
   });
 
   it('alice inserts her own note; owner_id defaults to auth.uid()', async () => {
     const owner = await runAs(db, as(alice), async (c) =>
-      (await c.query<{ owner_id: string }>(`insert into public.rls_fixture_notes (body) values ('new') returning owner_id`)).rows[0]!
+      (await c.query<{ owner_id: string }>(`insert into test_fixtures.rls_fixture_notes (body) values ('new') returning owner_id`)).rows[0]!
         .owner_id,
     );
     expect(owner).toBe(alice.id);
@@ -102,7 +102,7 @@ describe('writing', () => {
     ['alice', () => as(alice), 2],
   ])('%s updates %i of alice\'s notes', async (_name, actor, expected) => {
     const count = await runAs(db, actor(), async (c) =>
-      (await c.query(`update public.rls_fixture_notes set body = 'edited' where owner_id = $1`, [alice.id])).rowCount,
+      (await c.query(`update test_fixtures.rls_fixture_notes set body = 'edited' where owner_id = $1`, [alice.id])).rowCount,
     );
     expect(count).toBe(expected);
   });
@@ -113,14 +113,14 @@ describe('writing', () => {
     ['alice', () => as(alice), 2],
   ])('%s deletes %i of alice\'s notes', async (_name, actor, expected) => {
     const count = await runAs(db, actor(), async (c) =>
-      (await c.query('delete from public.rls_fixture_notes where owner_id = $1', [alice.id])).rowCount,
+      (await c.query('delete from test_fixtures.rls_fixture_notes where owner_id = $1', [alice.id])).rowCount,
     );
     expect(count).toBe(expected);
   });
 
   it('alice cannot hand her note to bob (with check throws 42501)', async () => {
     const update = runAs(db, as(alice), (c) =>
-      c.query('update public.rls_fixture_notes set owner_id = $1 where owner_id = $2', [bob.id, alice.id]),
+      c.query('update test_fixtures.rls_fixture_notes set owner_id = $1 where owner_id = $2', [bob.id, alice.id]),
     );
     expect(await sqlstateOf(update)).toBe('42501');
   });

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
 import { connectAsPostgres } from './db.ts';
 import { stackEnv } from './env.ts';
+import { waitFor } from './wait-for.ts';
 
 /** What the stack sent instead of delivering: mail in the Mailpit-compatible capture, SMS in private.sms_outbox. */
 
@@ -24,12 +27,30 @@ export async function mailsTo(address: string): Promise<{ subject: string; text:
 
 /** Waits (up to 10 s) for a mail to `address` whose subject contains `subject`; returns its text. */
 export async function waitForMail(address: string, subject: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const found = (await mailsTo(address)).find((mail) => mail.subject.includes(subject));
-    if (found) return found.text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const found = await waitFor(async () => (await mailsTo(address)).find((mail) => mail.subject.includes(subject)), {
+    timeoutMs: 10_000,
+    intervalMs: 100,
+    what: `a mail "${subject}" to ${address}`,
+  });
+  return found.text;
+}
+
+/**
+ * The mails to `address` sent before now, proven complete by a sentinel: a mail sent through the
+ * same SMTP capture after the caller's request returned. Once it has arrived, anything the request
+ * sent (services send before they answer) has arrived too. The sentinel is not in the result.
+ */
+export async function mailsToBeforeSentinel(address: string): Promise<{ subject: string; text: string }[]> {
+  const { mailUrl, smtpPort } = stackEnv();
+  const subject = `sentinel ${randomUUID()}`;
+  const transport = nodemailer.createTransport({ host: new URL(mailUrl).hostname, port: smtpPort, secure: false, ignoreTLS: true });
+  try {
+    await transport.sendMail({ from: 'sentinel@marquee.test', to: address, subject, text: 'sentinel' });
+  } finally {
+    transport.close();
   }
-  throw new Error(`no mail "${subject}" to ${address}`);
+  await waitForMail(address, subject);
+  return (await mailsTo(address)).filter((mail) => mail.subject !== subject);
 }
 
 /** The 6-digit code in a message. */

@@ -10,6 +10,7 @@ import { createJwtKeys } from '../../local/shared/jwt.ts';
 import type { Logger } from '../../local/shared/logger.ts';
 import type { Mailer } from '../../local/shared/mailer.ts';
 import { isAlive } from '../helpers/processes.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * Hot reload of the edge functions host, in-process over a temporary functions folder with real Deno
@@ -124,16 +125,43 @@ async function get(name: string): Promise<Answer> {
 
 /** Polls the function until `done(answer)` holds, for at most `timeoutMs`. */
 async function until(name: string, done: (answer: Answer) => boolean, timeoutMs = 30_000): Promise<Answer> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await get(name);
-    if (done(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`${name} still answers ${JSON.stringify(answer)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return waitFor(
+    async () => {
+      const answer = await get(name);
+      if (!done(answer)) throw new Error(`${name} answers ${JSON.stringify(answer)}`);
+      return answer;
+    },
+    { timeoutMs, what: `${name} to answer as expected` },
+  );
 }
 
 const write = (file: string, source: string) => writeFileSync(path.join(functionsDir, file), source);
+
+/**
+ * A sentinel for "no reload happened": a second, live functions service on `dir` with `name`'s worker
+ * running. Once it has reloaded `name` after a write, a live watcher has seen that write and its
+ * debounce has passed, so the service under test would have reloaded by then too.
+ */
+async function liveSentinel(dir: string, name: string) {
+  let reloaded = 0;
+  const log: Logger = {
+    info(message, fields) {
+      if (message === 'functions reloaded' && (fields?.functions as string[] | undefined)?.includes(name)) reloaded++;
+    },
+    warn() {},
+    error() {},
+    child: () => log,
+  };
+  const sentinel = await createFunctionsService(
+    { ...ctx, log },
+    { functionsDir: dir, functions: { [name]: { verify_jwt: false } }, env: { GATE_FILE: gateFile }, bootTimeoutMs: 60_000, reloadDebounceMs: 100 },
+  );
+  expect((await sentinel.app.request(`/${name}`)).status).toBe(200);
+  return {
+    reloaded: () => waitFor(() => reloaded > 0, { timeoutMs: 30_000, what: `the sentinel service to reload ${name}` }),
+    close: () => sentinel.close(),
+  };
+}
 describe('functions hot reload', { timeout: 90_000 }, () => {
   it("restarts only the edited function's worker, once per burst of writes", async () => {
     const alpha = await get('alpha');
@@ -209,8 +237,10 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     const response = await service.app.request('/newcomer', { headers: { authorization: `Bearer ${ctx.config.anonKey}` } });
     expect(response.status).toBe(200);
     expect(((await response.json()) as Answer).version).toBe('newcomer-1');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(reloads.length).toBe(reloadsBefore);
+    // Sentinel: an edit of alpha, whose worker runs, is reloaded; the newcomer must not be with it.
+    write('alpha/index.ts', versioned('alpha-after-newcomer'));
+    await waitFor(() => reloads.length > reloadsBefore, { timeoutMs: 30_000, what: "alpha's reload" });
+    expect(reloads.slice(reloadsBefore).map((r) => r.functions)).toEqual([['alpha']]);
   });
 
   it('close() stops the watcher and leaves no deno process behind', async () => {
@@ -222,8 +252,13 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     await service.close();
     for (const pid of [...seenPids, ...current]) expect(isAlive(pid), `deno worker ${pid} still running`).toBe(false);
 
-    write('alpha/index.ts', versioned('alpha-3'));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const sentinel = await liveSentinel(functionsDir, 'alpha');
+    try {
+      write('alpha/index.ts', versioned('alpha-3'));
+      await sentinel.reloaded();
+    } finally {
+      await sentinel.close();
+    }
     expect(reloads.length).toBe(reloadsBefore);
     expect((await service.app.request('/alpha')).status).toBe(503);
   });
@@ -242,9 +277,13 @@ describe('functions hot reload turned off', { timeout: 90_000 }, () => {
       await mkdir(path.join(dir, 'fixed'));
       writeFileSync(path.join(dir, 'fixed', 'index.ts'), standalone('fixed-1'));
       const before = (await (await off.app.request('/fixed')).json()) as Answer;
-      writeFileSync(path.join(dir, 'fixed', 'index.ts'), standalone('fixed-2'));
-      // nothing to wait for: give a watcher, were there one, several debounce periods
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      const sentinel = await liveSentinel(dir, 'fixed');
+      try {
+        writeFileSync(path.join(dir, 'fixed', 'index.ts'), standalone('fixed-2'));
+        await sentinel.reloaded();
+      } finally {
+        await sentinel.close();
+      }
       expect(await (await off.app.request('/fixed')).json()).toEqual(before);
     } finally {
       await off.close();

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientWithKey } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { FIXTURE_SCHEMA } from '../helpers/fixture-schema.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /** The API gateway as the CLI stack's Kong behaves: key-auth, CORS, request ids, unknown routes. */
 const env = stackEnv();
@@ -36,26 +38,31 @@ describe('apikey', () => {
     beforeAll(async () => {
       db = await connectAsPostgres();
       await db.query(`
-        drop table if exists public.gateway_fixture_items;
-        create table public.gateway_fixture_items (id int primary key);
-        alter table public.gateway_fixture_items enable row level security;
-        create policy "anyone can read items" on public.gateway_fixture_items for select to anon using (true);
-        insert into public.gateway_fixture_items values (1), (2);
+        drop table if exists test_fixtures.gateway_fixture_items;
+        create table test_fixtures.gateway_fixture_items (id int primary key);
+        alter table test_fixtures.gateway_fixture_items enable row level security;
+        create policy "anyone can read items" on test_fixtures.gateway_fixture_items for select to anon using (true);
+        insert into test_fixtures.gateway_fixture_items values (1), (2);
       `);
     });
     afterAll(async () => {
-      await db.query('drop table if exists public.gateway_fixture_items');
+      await db.query('drop table if exists test_fixtures.gateway_fixture_items');
       await db.end();
     });
 
     it('opens REST and is not read as a filter', async () => {
       const url = `${env.url}/rest/v1/gateway_fixture_items?id=eq.2&apikey=${env.anonKey}`;
-      // the DDL notified the schema cache; give it a moment to reload
-      let res = await fetch(url);
-      for (let tries = 0; res.status === 404 && tries < 100; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        res = await fetch(url);
-      }
+      const headers = { 'Accept-Profile': FIXTURE_SCHEMA };
+      // the DDL notified the schema cache; wait (bounded) until it has reloaded
+      const res = await waitFor(
+        async () => {
+          const answer = await fetch(url, { headers });
+          if (answer.status !== 404) return answer;
+          await answer.body?.cancel();
+          return undefined;
+        },
+        { timeoutMs: 10_000, what: 'gateway_fixture_items to be served' },
+      );
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual([{ id: 2 }]);
     });

@@ -11,6 +11,7 @@ import { createMarquee, type Marquee, type Notification } from '../../sdk/src/in
 import { anonClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const PASSWORD = 'Live-notes-2026!';
 
@@ -37,9 +38,9 @@ async function signedInDevice(): Promise<{ marquee: Marquee; id: string }> {
 const notify = (userId: string, type: string, message: string) =>
   db.query(`select private.notify($1, $2::public.notification_type, $3, 'profile')`, [userId, type, message]);
 
-/** Waits until `inbox` holds `count` items (or fails after a few seconds). */
-async function received(inbox: Notification[], count: number): Promise<Notification[]> {
-  for (let waited = 0; inbox.length < count && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+/** Waits (bounded) until `inbox` holds a notification with `message`. */
+async function received(inbox: Notification[], message: string): Promise<Notification[]> {
+  await waitFor(() => inbox.some((n) => n.message === message), { timeoutMs: 5_000, what: `the notification "${message}"` });
   return inbox;
 }
 
@@ -54,14 +55,20 @@ describe('live notifications', () => {
     await notify(me.id, 'like', 'muted kind');
     await notify(me.id, 'follow', 'ada followed you');
 
-    const [first] = await received(inbox, 1);
+    // The wanted notification was committed last: changes arrive in commit order, so the two
+    // before it would have arrived first.
+    const [first] = await received(inbox, 'ada followed you');
     expect(first).toMatchObject({ message: 'ada followed you', notification_type: 'follow', is_read: false, page: 'profile' });
-    await new Promise((r) => setTimeout(r, 300)); // anything else would have arrived by now
     expect(inbox.map((n) => n.message)).toEqual(['ada followed you']);
 
     await stop();
+    // Sentinel: a new subscription on the same socket gets the next notification; the stopped one
+    // would have had it first.
+    const after: Notification[] = [];
+    const stopAfter = await me.marquee.notifications.subscribe((n) => after.push(n));
     await notify(me.id, 'follow', 'after stop');
-    await new Promise((r) => setTimeout(r, 300));
+    await received(after, 'after stop');
+    await stopAfter();
     expect(inbox).toHaveLength(1);
   });
 });

@@ -4,35 +4,41 @@ import { isMarqueeError, paginate } from '../../sdk/src/index.ts';
 import { anonClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { FIXTURE_SCHEMA } from '../helpers/fixture-schema.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /** paginate() over a real PostgREST-compatible query: Range, exact count and the 416 past the end. */
 let db: pg.Client;
 beforeAll(async () => {
   db = await connectAsPostgres();
   await db.query(`
-    drop table if exists public.sdk_fixture_items;
-    create table public.sdk_fixture_items (id int primary key, title text not null);
-    alter table public.sdk_fixture_items enable row level security;
-    create policy "anyone can read items" on public.sdk_fixture_items for select to anon using (true);
-    insert into public.sdk_fixture_items select g, 'item ' || g from generate_series(1, 25) g;
+    drop table if exists test_fixtures.sdk_fixture_items;
+    create table test_fixtures.sdk_fixture_items (id int primary key, title text not null);
+    alter table test_fixtures.sdk_fixture_items enable row level security;
+    create policy "anyone can read items" on test_fixtures.sdk_fixture_items for select to anon using (true);
+    insert into test_fixtures.sdk_fixture_items select g, 'item ' || g from generate_series(1, 25) g;
   `);
   await untilServed('sdk_fixture_items');
 });
 
 /** The DDL notified the schema cache; wait (bounded) until the table is served. */
 async function untilServed(table: string): Promise<void> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    const res = await fetch(`${stackEnv().url}/rest/v1/${table}?limit=1`, { headers: { apikey: stackEnv().anonKey } });
-    if (res.status === 200) return;
-  }
-  throw new Error(`${table} was not served within 10 s`);
+  const headers = { apikey: stackEnv().anonKey, 'Accept-Profile': FIXTURE_SCHEMA };
+  await waitFor(
+    async () => {
+      const res = await fetch(`${stackEnv().url}/rest/v1/${table}?limit=1`, { headers });
+      await res.body?.cancel();
+      return res.status === 200;
+    },
+    { timeoutMs: 10_000, what: `${table} to be served` },
+  );
 }
 afterAll(async () => {
-  await db.query('drop table if exists public.sdk_fixture_items');
+  await db.query('drop table if exists test_fixtures.sdk_fixture_items');
   await db.end();
 });
 
-const items = () => anonClient().from('sdk_fixture_items').select('id', { count: 'exact' }).order('id');
+const items = () => anonClient().schema(FIXTURE_SCHEMA).from('sdk_fixture_items').select('id', { count: 'exact' }).order('id');
 
 describe('paginate against the stack', () => {
   it('returns the middle page with its neighbours', async () => {

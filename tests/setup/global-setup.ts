@@ -1,10 +1,12 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { findFreePort } from '../../local/shared/ports.ts';
 import { startStack, type RunningStack } from '../../local/stack.ts';
 import type { StackEnv } from '../helpers/env.ts';
+import { CREATE_FIXTURE_SCHEMA, FIXTURE_SCHEMA } from '../helpers/fixture-schema.ts';
 
 /**
  * Starts Marquee Local on a temporary data directory and free ports, or, when SUPABASE_URL and the
@@ -13,6 +15,8 @@ import type { StackEnv } from '../helpers/env.ts';
 export default async function setup(project: TestProject) {
   const external = externalStack();
   if (external) {
+    // The stack's [api].schemas must list the fixture schema for the REST fidelity tests.
+    await createFixtureSchema(external.dbUrl);
     project.provide('stack', external);
     return;
   }
@@ -22,11 +26,21 @@ export default async function setup(project: TestProject) {
   const [api, db, mailHttp, mailSmtp] = [await findFreePort(), await findFreePort(), await findFreePort(), await findFreePort()];
   let stack: RunningStack;
   try {
-    stack = await startStack({ dataDir: path.join(root, 'data'), ports: { api, db, mailHttp, mailSmtp }, quiet: true });
+    stack = await startStack({
+      dataDir: path.join(root, 'data'),
+      ports: { api, db, mailHttp, mailSmtp },
+      quiet: true,
+      extraApiSchemas: [FIXTURE_SCHEMA],
+    });
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+  await createFixtureSchema(stack.status.dbUrl).catch(async (error: unknown) => {
+    await stack.stop();
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
   const { status } = stack;
   project.provide('stack', {
     url: status.apiUrl,
@@ -45,6 +59,16 @@ export default async function setup(project: TestProject) {
     await stack.stop();
     await rm(root, { recursive: true, force: true });
   };
+}
+
+async function createFixtureSchema(dbUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    await client.query(CREATE_FIXTURE_SCHEMA);
+  } finally {
+    await client.end();
+  }
 }
 
 function externalStack(): StackEnv | undefined {

@@ -1,16 +1,9 @@
 /** `supabase.auth.admin.generateLink` (links answered, never mailed) and `inviteUserByEmail` (mailed). */
 import { describe, expect, it } from 'vitest';
 import { stackEnv } from '../../helpers/env.ts';
+import { mailsToBeforeSentinel } from '../../helpers/outbox.ts';
 import { client, codesIn, decodeJwt, latestMailTo, PASSWORD, signedInUser, uniqueEmail } from './helpers.ts';
 
-/** How many captured mails went to `address` (after a moment for any delivery in flight). */
-async function mailCountTo(address: string): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const list = (await (await fetch(`${stackEnv().mailUrl}/api/v1/messages?limit=500`)).json()) as {
-    messages: Array<{ To: Array<{ Address: string }> }>;
-  };
-  return list.messages.filter((m) => m.To.some((t) => t.Address.toLowerCase() === address)).length;
-}
 
 describe('auth: admin generate_link', () => {
   it('signup: creates the unconfirmed user and answers link, code and hash without mailing', async () => {
@@ -31,7 +24,7 @@ describe('auth: admin generate_link', () => {
     const link = new URL(action_link);
     expect(link.pathname).toBe('/auth/v1/verify');
     expect(Object.fromEntries(link.searchParams)).toEqual({ token: hashed_token, type: 'signup', redirect_to });
-    expect(await mailCountTo(email)).toBe(0);
+    expect(await mailsToBeforeSentinel(email)).toEqual([]);
 
     const verified = await client().auth.verifyOtp({ token_hash: hashed_token, type: 'signup' });
     expect(verified.error).toBeNull();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { anonClient, serviceClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 /** A supabase-js client for the suite's stack, without storage or timers (one per test). */
 export function client(key: 'anon' | 'service_role' = 'anon', headers: Record<string, string> = {}): SupabaseClient {
@@ -42,18 +43,17 @@ interface MailSummary {
 /** The newest captured mail to `address` (Mailpit API), waiting briefly for delivery. */
 export async function latestMailTo(address: string, subject?: string): Promise<{ subject: string; html: string }> {
   const { mailUrl } = stackEnv();
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const list = (await (await fetch(`${mailUrl}/api/v1/messages?limit=200`)).json()) as { messages: MailSummary[] };
-    const found = list.messages.find(
-      (m) => m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()) && (!subject || m.Subject === subject),
-    );
-    if (found) {
-      const message = (await (await fetch(`${mailUrl}/api/v1/message/${found.ID}`)).json()) as { Subject: string; HTML: string };
-      return { subject: message.Subject, html: message.HTML };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no mail to ${address}${subject ? ` with subject ${subject}` : ''}`);
+  const found = await waitFor(
+    async () => {
+      const list = (await (await fetch(`${mailUrl}/api/v1/messages?limit=200`)).json()) as { messages: MailSummary[] };
+      return list.messages.find(
+        (m) => m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()) && (!subject || m.Subject === subject),
+      );
+    },
+    { timeoutMs: 5_000, intervalMs: 100, what: `a mail to ${address}${subject ? ` with subject ${subject}` : ''}` },
+  );
+  const message = (await (await fetch(`${mailUrl}/api/v1/message/${found.ID}`)).json()) as { Subject: string; HTML: string };
+  return { subject: message.Subject, html: message.HTML };
 }
 
 /** The 6-digit code and the verify link's token hash in a GoTrue mail. */

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, serviceClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
-import { Inbox, closeClients, quietPeriod, subscribe } from './fixture.ts';
+import { Inbox, closeClients, subscribe } from './fixture.ts';
 
 const topic = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -36,8 +36,10 @@ describe('realtime broadcast', () => {
 
     expect(await a.send({ type: 'broadcast', event: 'cursor', payload: { x: 1, y: 2 } })).toBe('ok');
     expect(await bobInbox.first()).toEqual({ type: 'broadcast', event: 'cursor', payload: { x: 1, y: 2 } });
-    await quietPeriod();
-    expect(aliceInbox.items).toEqual([]);
+    // Sentinel: Bob answers after he got Alice's message; an echo of hers would reach her first.
+    expect(await b.send({ type: 'broadcast', event: 'cursor', payload: { from: 'bob' } })).toBe('ok');
+    await aliceInbox.first(5_000, "Bob's answer");
+    expect(aliceInbox.items).toEqual([{ type: 'broadcast', event: 'cursor', payload: { from: 'bob' } }]);
   });
 
   it('echoes to the sender with self: true and acknowledges with ack: true', async () => {
@@ -53,14 +55,19 @@ describe('realtime broadcast', () => {
   it('does not cross between channels of different topics', async () => {
     alice = anonClient();
     bob = anonClient();
-    const inbox = new Inbox();
+    const inbox = new Inbox<{ event: string }>();
+    const two = topic('two');
     const a = alice.channel(topic('one'));
-    const b = bob.channel(topic('two')).on('broadcast', { event: '*' }, inbox.push);
+    const b = bob.channel(two).on('broadcast', { event: '*' }, inbox.push);
     await subscribe(a);
     await subscribe(b);
     await a.send({ type: 'broadcast', event: 'x', payload: {} });
-    await quietPeriod();
-    expect(inbox.items).toEqual([]);
+    // Sentinel: the same socket then sends on Bob's topic; a crossed message would arrive first.
+    const sentinel = alice.channel(two);
+    await subscribe(sentinel);
+    await sentinel.send({ type: 'broadcast', event: 'sentinel', payload: {} });
+    await inbox.first(5_000, 'the sentinel');
+    expect(inbox.items.map((m) => m.event)).toEqual(['sentinel']);
   });
 
   it('delivers REST broadcasts (batch endpoint and httpSend) with 202', async () => {
@@ -109,12 +116,14 @@ describe('realtime broadcast', () => {
   it('does not deliver a private realtime.send() to a public channel of the same name', async () => {
     bob = serviceClient();
     const room = topic('db-private');
-    const inbox = new Inbox();
+    const inbox = new Inbox<{ event: string }>();
     const b = bob.channel(room).on('broadcast', { event: '*' }, inbox.push);
     await subscribe(b);
     await db.query(`select realtime.send('{}'::jsonb, 'secret', $1)`, [room]);
-    await quietPeriod(600);
-    expect(inbox.items).toEqual([]);
+    // Sentinel: a public send committed after it; the private one would be delivered first.
+    await db.query(`select realtime.send('{}'::jsonb, 'sentinel', $1, false)`, [room]);
+    await inbox.first(5_000, 'the sentinel');
+    expect(inbox.items.map((m) => m.event)).toEqual(['sentinel']);
   });
 
   it('answers heartbeats and joins on the raw protocol (vsn 1.0.0)', async () => {

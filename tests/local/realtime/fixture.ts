@@ -51,9 +51,6 @@ export class Inbox<T = unknown> {
   }
 }
 
-/** Waits long enough to be confident nothing more arrives. */
-export const quietPeriod = (ms = 400): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function closeClients(...clients: SupabaseClient[]): Promise<void> {
   await Promise.all(clients.map((client) => client.removeAllChannels()));
 }

@@ -34,11 +34,11 @@ describe('realtime presence', () => {
     expect(await a.track({ status: 'online' })).toBe('ok');
     await joins.waitFor((items) => items.some((j) => j.key === 'alice'), 5_000, 'alice join');
 
-    const b = bob.channel(name, { config: { presence: { key: 'bob' } } }).on('presence', { event: 'sync' }, () => undefined);
+    const bobState = new Inbox<RealtimePresenceState>();
+    const b = bob.channel(name, { config: { presence: { key: 'bob' } } }).on('presence', { event: 'sync' }, () => bobState.push(b.presenceState()));
     expect((await subscribe(b)).status).toBe('SUBSCRIBED');
-    // Bob's presence_state on join already holds Alice.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(Object.keys(b.presenceState())).toEqual(['alice']);
+    // Bob's presence_state on join already holds Alice: his first sync shows her.
+    expect(Object.keys(await bobState.first(5_000, "Bob's first sync"))).toEqual(['alice']);
 
     expect(await b.track({ status: 'typing' })).toBe('ok');
     const withBob = await joins.waitFor((items) => items.some((j) => j.key === 'bob'), 5_000, 'bob join');
@@ -56,14 +56,16 @@ describe('realtime presence', () => {
     const alice = client();
     const bob = client();
     const leaves = new Inbox<string>();
+    const joins = new Inbox<string>();
     const a = alice.channel(name, { config: { presence: { key: 'alice' } } }).on('presence', { event: 'sync' }, () => undefined);
     const b = bob
       .channel(name, { config: { presence: { key: 'bob' } } })
+      .on('presence', { event: 'join' }, ({ key }) => joins.push(key))
       .on('presence', { event: 'leave' }, ({ key }) => leaves.push(key));
     await subscribe(a);
     await subscribe(b);
     await a.track({ n: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await joins.first(5_000, "Alice's join")).toBe('alice');
     expect(Object.keys(b.presenceState())).toEqual(['alice']);
     await a.untrack();
     expect(await leaves.first(5_000, 'leave')).toBe('alice');

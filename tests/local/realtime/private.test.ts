@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, userClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
-import { Inbox, USER_A, USER_B, closeClients, quietPeriod, signUserToken, subscribe } from './fixture.ts';
+import { Inbox, USER_A, USER_B, closeClients, signUserToken, subscribe } from './fixture.ts';
 
 const topic = (name: string) => `rt-private-${name}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -69,9 +69,9 @@ describe('realtime private channels', () => {
     const name = topic('send');
     const a = track(await signedIn(tokenA));
     const b = track(await signedIn(tokenB));
-    const aInbox = new Inbox();
+    const aInbox = new Inbox<{ event: string; payload: { from: string } }>();
     const bInbox = new Inbox();
-    const aChannel = a.channel(name, { config: { private: true } }).on('broadcast', { event: '*' }, aInbox.push);
+    const aChannel = a.channel(name, { config: { private: true, broadcast: { self: true } } }).on('broadcast', { event: '*' }, aInbox.push);
     const bChannel = b.channel(name, { config: { private: true, broadcast: { ack: true } } }).on('broadcast', { event: '*' }, bInbox.push);
     expect((await subscribe(aChannel)).status).toBe('SUBSCRIBED');
     expect((await subscribe(bChannel)).status).toBe('SUBSCRIBED');
@@ -81,8 +81,10 @@ describe('realtime private channels', () => {
 
     // B may read but not write: Realtime drops the message and sends no ack.
     expect(await bChannel.send({ type: 'broadcast', event: 'hello', payload: { from: 'b' } }, { timeout: 1_000 })).toBe('timed out');
-    await quietPeriod();
-    expect(aInbox.items).toEqual([]);
+    // Sentinel: A sends after B's message was refused; A hears its own (self) and nothing of B's.
+    await aChannel.send({ type: 'broadcast', event: 'sentinel', payload: { from: 'a' } });
+    await aInbox.waitFor((items) => items.some((m) => m.event === 'sentinel'), 5_000, 'the sentinel');
+    expect(aInbox.items.map((m) => `${m.event}:${m.payload.from}`)).toEqual(['hello:a', 'sentinel:a']);
   });
 
   it('delivers realtime.send() and realtime.broadcast_changes() to private subscribers', async () => {
@@ -95,27 +97,27 @@ describe('realtime private channels', () => {
     expect(await inbox.first()).toMatchObject({ event: 'sent', payload: { n: 1 } });
 
     await db.query(`
-      create table if not exists public.rt_private_notes (id bigint primary key, body text);
-      create or replace function public.rt_private_notes_broadcast() returns trigger language plpgsql security definer as $$
+      create table if not exists test_fixtures.rt_private_notes (id bigint primary key, body text);
+      create or replace function test_fixtures.rt_private_notes_broadcast() returns trigger language plpgsql security definer as $$
       begin
         perform realtime.broadcast_changes('${name}', tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
         return null;
       end $$;
-      drop trigger if exists rt_private_notes_broadcast on public.rt_private_notes;
-      create trigger rt_private_notes_broadcast after insert on public.rt_private_notes
-        for each row execute function public.rt_private_notes_broadcast();
-      insert into public.rt_private_notes values (1, 'first');`);
+      drop trigger if exists rt_private_notes_broadcast on test_fixtures.rt_private_notes;
+      create trigger rt_private_notes_broadcast after insert on test_fixtures.rt_private_notes
+        for each row execute function test_fixtures.rt_private_notes_broadcast();
+      insert into test_fixtures.rt_private_notes values (1, 'first');`);
     try {
       const items = await inbox.waitFor((all) => all.some((m) => m.event === 'INSERT'));
       expect(items.find((m) => m.event === 'INSERT')?.payload).toMatchObject({
         operation: 'INSERT',
         table: 'rt_private_notes',
-        schema: 'public',
+        schema: 'test_fixtures',
         record: { id: 1, body: 'first' },
         old_record: null,
       });
     } finally {
-      await db.query('drop table public.rt_private_notes; drop function public.rt_private_notes_broadcast()');
+      await db.query('drop table test_fixtures.rt_private_notes; drop function test_fixtures.rt_private_notes_broadcast()');
     }
   });
 
@@ -123,11 +125,13 @@ describe('realtime private channels', () => {
     // A public channel of the same name never receives private messages.
     const name = topic('public-twin');
     const a = track(await signedIn(tokenA));
-    const inbox = new Inbox();
+    const inbox = new Inbox<{ event: string }>();
     await subscribe(a.channel(name).on('broadcast', { event: '*' }, inbox.push));
     await db.query(`select realtime.send('{}'::jsonb, 'private-only', $1, true)`, [name]);
-    await quietPeriod(600);
-    expect(inbox.items).toEqual([]);
+    // Sentinel: a public send committed after it; the private one would be delivered first.
+    await db.query(`select realtime.send('{}'::jsonb, 'sentinel', $1, false)`, [name]);
+    await inbox.first(5_000, 'the sentinel');
+    expect(inbox.items.map((m) => m.event)).toEqual(['sentinel']);
   });
 
   it('closes the channel with a system error when a refreshed token is expired', async () => {

@@ -3,30 +3,31 @@
  * the authenticator role carries `pgrst.db_aggregates_enabled = 'true'` and PostgREST reloads its config.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { createFixture, reloadSchema, type RestFixture } from './fixture.ts';
 
 const DDL = `
-drop table if exists public.rest_agg_orders, public.rest_agg_customers cascade;
-create table public.rest_agg_customers (id int primary key, name text not null);
-create table public.rest_agg_orders (
+drop table if exists test_fixtures.rest_agg_orders, test_fixtures.rest_agg_customers cascade;
+create table test_fixtures.rest_agg_customers (id int primary key, name text not null);
+create table test_fixtures.rest_agg_orders (
   id int primary key,
-  customer_id int not null references public.rest_agg_customers (id),
+  customer_id int not null references test_fixtures.rest_agg_customers (id),
   category text not null,
   amount numeric(10, 2),
   qty int not null
 );
-create index on public.rest_agg_orders (customer_id);
-insert into public.rest_agg_customers values (1, 'Ann'), (2, 'Bob'), (3, 'Cy');
-insert into public.rest_agg_orders values
+create index on test_fixtures.rest_agg_orders (customer_id);
+insert into test_fixtures.rest_agg_customers values (1, 'Ann'), (2, 'Bob'), (3, 'Cy');
+insert into test_fixtures.rest_agg_orders values
   (1, 1, 'a', 10.50, 1),
   (2, 1, 'a', 4.50, 2),
   (3, 2, 'b', 7.00, 3),
   (4, 2, 'b', null, 4),
   (5, 1, 'c', 1.00, 5);
-alter table public.rest_agg_customers enable row level security;
-alter table public.rest_agg_orders enable row level security;
-create policy "anyone can read customers" on public.rest_agg_customers for select to anon, authenticated using (true);
-create policy "anyone can read orders" on public.rest_agg_orders for select to anon, authenticated using (true);
+alter table test_fixtures.rest_agg_customers enable row level security;
+alter table test_fixtures.rest_agg_orders enable row level security;
+create policy "anyone can read customers" on test_fixtures.rest_agg_customers for select to anon, authenticated using (true);
+create policy "anyone can read orders" on test_fixtures.rest_agg_orders for select to anon, authenticated using (true);
 `;
 
 const NOT_ALLOWED = { code: 'PGRST123', details: null, hint: null, message: 'Use of aggregate functions is not allowed' };
@@ -37,15 +38,15 @@ async function setAggregates(enabled: boolean): Promise<void> {
   await f.db.query(enabled
     ? `alter role authenticator set pgrst.db_aggregates_enabled = 'true'`
     : 'alter role authenticator reset pgrst.db_aggregates_enabled');
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    await f.db.query(`notify pgrst, 'reload config'`);
-    await new Promise((r) => setTimeout(r, 100));
-    const res = await fetch(`${f.restUrl}/rest_agg_orders?select=count()`, { headers: f.anonHeaders });
-    await res.body?.cancel();
-    if ((res.status === 200) === enabled) return;
-    if (Date.now() > deadline) throw new Error(`aggregates did not become ${enabled ? 'enabled' : 'disabled'}`);
-  }
+  await waitFor(
+    async () => {
+      await f.db.query(`notify pgrst, 'reload config'`);
+      const res = await f.fetch(`${f.restUrl}/rest_agg_orders?select=count()`, { headers: f.anonHeaders });
+      await res.body?.cancel();
+      return (res.status === 200) === enabled;
+    },
+    { timeoutMs: 20_000, what: `aggregates to become ${enabled ? 'enabled' : 'disabled'}` },
+  );
 }
 
 beforeAll(async () => {
@@ -63,7 +64,7 @@ afterAll(async () => {
       await f.db.query('alter role authenticator reset pgrst.db_aggregates_enabled');
       await f.db.query(`notify pgrst, 'reload config'`);
     }
-    await f.db.query('drop table if exists public.rest_agg_orders, public.rest_agg_customers cascade');
+    await f.db.query('drop table if exists test_fixtures.rest_agg_orders, test_fixtures.rest_agg_customers cascade');
   } finally {
     await f.close();
   }
@@ -78,7 +79,7 @@ describe('aggregates disabled (the default)', () => {
     'name,rest_agg_orders(amount.avg())',
   ])('select=%s answers 400 PGRST123', async (select) => {
     const table = select.startsWith('name') ? 'rest_agg_customers' : 'rest_agg_orders';
-    const res = await fetch(`${f.restUrl}/${table}?select=${encodeURIComponent(select)}`, { headers: f.anonHeaders });
+    const res = await f.fetch(`${f.restUrl}/${table}?select=${encodeURIComponent(select)}`, { headers: f.anonHeaders });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual(NOT_ALLOWED);
   });
@@ -171,7 +172,7 @@ describe('aggregates enabled by the authenticator role setting', () => {
     expect(count).toBe(4);
     expect(status).toBe(206);
 
-    const res = await fetch(`${f.restUrl}/rest_agg_orders?select=category,qty.sum()&category=neq.a&order=category&offset=1`, {
+    const res = await f.fetch(`${f.restUrl}/rest_agg_orders?select=category,qty.sum()&category=neq.a&order=category&offset=1`, {
       headers: f.anonHeaders,
     });
     expect(res.status).toBe(200);

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userClient } from '../../helpers/clients.ts';
 import { stackEnv } from '../../helpers/env.ts';
-import { createFixture, reloadSchema, signUserToken, type RestFixture } from './fixture.ts';
+import { createFixture, FIXTURE_SCHEMA, reloadSchema, signUserToken, type RestFixture } from './fixture.ts';
 
 const DDL = `
-drop table if exists public.rest_pr_things cascade;
-create table public.rest_pr_things (id int primary key, name text not null);
-comment on table public.rest_pr_things is 'Things for protocol tests';
-alter table public.rest_pr_things enable row level security;
-create policy "anyone can read things" on public.rest_pr_things for select to anon, authenticated using (true);
-insert into public.rest_pr_things values (1, 'one');
+drop table if exists test_fixtures.rest_pr_things cascade;
+create table test_fixtures.rest_pr_things (id int primary key, name text not null);
+comment on table test_fixtures.rest_pr_things is 'Things for protocol tests';
+alter table test_fixtures.rest_pr_things enable row level security;
+create policy "anyone can read things" on test_fixtures.rest_pr_things for select to anon, authenticated using (true);
+insert into test_fixtures.rest_pr_things values (1, 'one');
 `;
 
 let f: RestFixture;
@@ -18,16 +18,16 @@ beforeAll(async () => {
   await reloadSchema(f, ['/rest_pr_things']);
 });
 afterAll(async () => {
-  await f.db.query('drop table if exists public.rest_pr_things, public.rest_pr_late cascade');
+  await f.db.query('drop table if exists test_fixtures.rest_pr_things, test_fixtures.rest_pr_late cascade');
   await f.close();
 });
 
-const withToken = userClient;
+const withToken = (token: string) => userClient(token).schema(FIXTURE_SCHEMA);
 
 describe('JWT', () => {
   it('an expired token is PGRST303 with WWW-Authenticate', async () => {
     const expired = await signUserToken('00000000-0000-4000-8000-000000000001', {}, Math.floor(Date.now() / 1000) - 60);
-    const res = await fetch(`${f.restUrl}/rest_pr_things`, { headers: { apikey: stackEnv().anonKey, Authorization: `Bearer ${expired}` } });
+    const res = await f.fetch(`${f.restUrl}/rest_pr_things`, { headers: { apikey: stackEnv().anonKey, Authorization: `Bearer ${expired}` } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
     expect(await res.json()).toMatchObject({ code: 'PGRST303', message: 'JWT expired' });
@@ -58,25 +58,25 @@ describe('resources', () => {
     const { status, error } = await f.anon.from('rest_pr_thing').select();
     expect(status).toBe(404);
     expect(error?.code).toBe('PGRST205');
-    expect(error?.message).toBe("Could not find the table 'public.rest_pr_thing' in the schema cache");
-    expect(error?.hint).toBe("Perhaps you meant the table 'public.rest_pr_things'");
+    expect(error?.message).toBe("Could not find the table 'test_fixtures.rest_pr_thing' in the schema cache");
+    expect(error?.hint).toBe("Perhaps you meant the table 'test_fixtures.rest_pr_things'");
   });
 
   it('picks up new tables after NOTIFY pgrst', async () => {
-    await f.db.query(`create table public.rest_pr_late (id int primary key); insert into public.rest_pr_late values (7);`);
+    await f.db.query(`create table test_fixtures.rest_pr_late (id int primary key); insert into test_fixtures.rest_pr_late values (7);`);
     await reloadSchema(f, ['/rest_pr_late']);
     expect((await f.service.from('rest_pr_late').select()).data).toEqual([{ id: 7 }]);
   });
 
   it('OPTIONS lists the allowed methods', async () => {
-    const res = await fetch(`${f.restUrl}/rest_pr_things`, { method: 'OPTIONS', headers: f.anonHeaders });
+    const res = await f.fetch(`${f.restUrl}/rest_pr_things`, { method: 'OPTIONS', headers: f.anonHeaders });
     expect(res.status).toBeLessThan(300);
   });
 });
 
 describe('OpenAPI root', () => {
   it('describes tables, columns and rpc in Swagger 2.0', async () => {
-    const res = await fetch(`${f.restUrl}/`, { headers: f.anonHeaders });
+    const res = await f.fetch(`${f.restUrl}/`, { headers: f.anonHeaders });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/openapi+json');
     const doc = (await res.json()) as {
@@ -109,7 +109,7 @@ describe('values', () => {
 describe('resilience', () => {
   it('keeps serving after a burst of bad requests', async () => {
     const bad = await Promise.all(
-      ['select=(', 'id=zz.1', 'order=id.sideways', 'limit=-1', 'or=(id.eq.1'].map((q) => fetch(`${f.restUrl}/rest_pr_things?${q}`, { headers: f.anonHeaders })),
+      ['select=(', 'id=zz.1', 'order=id.sideways', 'limit=-1', 'or=(id.eq.1'].map((q) => f.fetch(`${f.restUrl}/rest_pr_things?${q}`, { headers: f.anonHeaders })),
     );
     for (const res of bad) {
       expect(res.status).toBe(400);

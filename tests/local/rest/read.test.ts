@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, reloadSchema, USER_A, USER_B, type RestFixture } from './fixture.ts';
 
 const DDL = `
-drop table if exists public.rest_rd_post_tags, public.rest_rd_tags, public.rest_rd_profiles, public.rest_rd_posts, public.rest_rd_authors cascade;
-create table public.rest_rd_authors (id bigint primary key, name text not null, owner uuid);
-create table public.rest_rd_profiles (author_id bigint primary key references public.rest_rd_authors (id), website text);
-create table public.rest_rd_posts (
+drop table if exists test_fixtures.rest_rd_post_tags, test_fixtures.rest_rd_tags, test_fixtures.rest_rd_profiles, test_fixtures.rest_rd_posts, test_fixtures.rest_rd_authors cascade;
+create table test_fixtures.rest_rd_authors (id bigint primary key, name text not null, owner uuid);
+create table test_fixtures.rest_rd_profiles (author_id bigint primary key references test_fixtures.rest_rd_authors (id), website text);
+create table test_fixtures.rest_rd_posts (
   id bigint primary key,
-  author_id bigint not null references public.rest_rd_authors (id),
-  editor_id bigint references public.rest_rd_authors (id),
+  author_id bigint not null references test_fixtures.rest_rd_authors (id),
+  editor_id bigint references test_fixtures.rest_rd_authors (id),
   title text not null,
   published boolean not null default false,
   score int,
@@ -16,34 +16,34 @@ create table public.rest_rd_posts (
   meta jsonb,
   owner uuid not null
 );
-create index on public.rest_rd_posts (author_id);
-create index on public.rest_rd_posts (editor_id);
-create table public.rest_rd_tags (id int primary key, name text not null);
-create table public.rest_rd_post_tags (
-  post_id bigint references public.rest_rd_posts (id),
-  tag_id int references public.rest_rd_tags (id),
+create index on test_fixtures.rest_rd_posts (author_id);
+create index on test_fixtures.rest_rd_posts (editor_id);
+create table test_fixtures.rest_rd_tags (id int primary key, name text not null);
+create table test_fixtures.rest_rd_post_tags (
+  post_id bigint references test_fixtures.rest_rd_posts (id),
+  tag_id int references test_fixtures.rest_rd_tags (id),
   primary key (post_id, tag_id)
 );
-insert into public.rest_rd_authors values (1, 'Ann', '${USER_A}'), (2, 'Bob', '${USER_B}'), (3, 'Cy', null);
-insert into public.rest_rd_profiles values (1, 'ann.dev');
-insert into public.rest_rd_posts values
+insert into test_fixtures.rest_rd_authors values (1, 'Ann', '${USER_A}'), (2, 'Bob', '${USER_B}'), (3, 'Cy', null);
+insert into test_fixtures.rest_rd_profiles values (1, 'ann.dev');
+insert into test_fixtures.rest_rd_posts values
   (1, 1, 2, 'Hello world', true, 10, '{a,b}', '{"lang":"en","stats":{"views":7}}', '${USER_A}'),
   (2, 1, null, 'Second post', false, 20, '{}', null, '${USER_A}'),
   (3, 2, 1, 'Bob writes', true, null, '{b,c}', '{"lang":"fr"}', '${USER_B}'),
   (4, 2, null, 'Draft by Bob', false, 5, '{}', null, '${USER_B}');
-insert into public.rest_rd_tags values (1, 'news'), (2, 'tech');
-insert into public.rest_rd_post_tags values (1, 1), (1, 2), (3, 2);
-alter table public.rest_rd_authors enable row level security;
-alter table public.rest_rd_profiles enable row level security;
-alter table public.rest_rd_posts enable row level security;
-alter table public.rest_rd_tags enable row level security;
-alter table public.rest_rd_post_tags enable row level security;
-create policy "anyone can read authors" on public.rest_rd_authors for select to anon, authenticated using (true);
-create policy "anyone can read profiles" on public.rest_rd_profiles for select to anon, authenticated using (true);
-create policy "anyone can read tags" on public.rest_rd_tags for select to anon, authenticated using (true);
-create policy "anyone can read post tags" on public.rest_rd_post_tags for select to anon, authenticated using (true);
-create policy "anon can read published posts" on public.rest_rd_posts for select to anon using (published);
-create policy "users can read published and own posts" on public.rest_rd_posts for select to authenticated
+insert into test_fixtures.rest_rd_tags values (1, 'news'), (2, 'tech');
+insert into test_fixtures.rest_rd_post_tags values (1, 1), (1, 2), (3, 2);
+alter table test_fixtures.rest_rd_authors enable row level security;
+alter table test_fixtures.rest_rd_profiles enable row level security;
+alter table test_fixtures.rest_rd_posts enable row level security;
+alter table test_fixtures.rest_rd_tags enable row level security;
+alter table test_fixtures.rest_rd_post_tags enable row level security;
+create policy "anyone can read authors" on test_fixtures.rest_rd_authors for select to anon, authenticated using (true);
+create policy "anyone can read profiles" on test_fixtures.rest_rd_profiles for select to anon, authenticated using (true);
+create policy "anyone can read tags" on test_fixtures.rest_rd_tags for select to anon, authenticated using (true);
+create policy "anyone can read post tags" on test_fixtures.rest_rd_post_tags for select to anon, authenticated using (true);
+create policy "anon can read published posts" on test_fixtures.rest_rd_posts for select to anon using (published);
+create policy "users can read published and own posts" on test_fixtures.rest_rd_posts for select to authenticated
   using (published or owner = (select auth.uid()));
 `;
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await reloadSchema(f, ['/rest_rd_authors', '/rest_rd_profiles', '/rest_rd_posts', '/rest_rd_tags', '/rest_rd_post_tags']);
 });
 afterAll(async () => {
-  await f.db.query('drop table if exists public.rest_rd_post_tags, public.rest_rd_tags, public.rest_rd_profiles, public.rest_rd_posts, public.rest_rd_authors cascade');
+  await f.db.query('drop table if exists test_fixtures.rest_rd_post_tags, test_fixtures.rest_rd_tags, test_fixtures.rest_rd_profiles, test_fixtures.rest_rd_posts, test_fixtures.rest_rd_authors cascade');
   await f.close();
 });
 
@@ -150,7 +150,7 @@ describe('select', () => {
   });
 
   it('orders by a to-one embedded column', async () => {
-    const res = await fetch(`${f.restUrl}/rest_rd_posts?select=id,a:rest_rd_authors!author_id(name)&order=a(name).desc,id.asc`, {
+    const res = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id,a:rest_rd_authors!author_id(name)&order=a(name).desc,id.asc`, {
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}` },
     });
     expect(((await res.json()) as { id: number }[]).map((r) => r.id)).toEqual([3, 1, 2]);
@@ -214,7 +214,7 @@ describe('filters', () => {
   });
 
   it('negated logic trees in the query string', async () => {
-    const res = await fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id&not.or=(id.eq.1,id.eq.2)`, { headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}` } });
+    const res = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id&not.or=(id.eq.1,id.eq.2)`, { headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}` } });
     expect(await res.json()).toEqual([{ id: 3 }]);
   });
 
@@ -254,25 +254,25 @@ describe('order, pagination and counts', () => {
 
   it('Range header, limit/offset, Content-Range and 416 past the end', async () => {
     const headers = { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}` };
-    const ranged = await fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id`, { headers: { ...headers, Range: '1-1', 'Range-Unit': 'items' } });
+    const ranged = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id`, { headers: { ...headers, Range: '1-1', 'Range-Unit': 'items' } });
     expect(ranged.headers.get('content-range')).toBe('1-1/*');
     expect(await ranged.json()).toEqual([{ id: 2 }]);
 
-    const counted = await fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id&limit=2&offset=1`, { headers: { ...headers, Prefer: 'count=exact' } });
+    const counted = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id&order=id&limit=2&offset=1`, { headers: { ...headers, Prefer: 'count=exact' } });
     expect(counted.status).toBe(206);
     expect(counted.headers.get('content-range')).toBe('1-2/3');
     expect(counted.headers.get('preference-applied')).toBe('count=exact');
 
-    const past = await fetch(`${f.restUrl}/rest_rd_posts?select=id&offset=10`, { headers: { ...headers, Prefer: 'count=exact' } });
+    const past = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id&offset=10`, { headers: { ...headers, Prefer: 'count=exact' } });
     expect(past.status).toBe(416);
     expect(((await past.json()) as { code: string }).code).toBe('PGRST103');
 
-    const empty = await fetch(`${f.restUrl}/rest_rd_posts?id=eq.99`, { headers });
+    const empty = await f.fetch(`${f.restUrl}/rest_rd_posts?id=eq.99`, { headers });
     expect(empty.headers.get('content-range')).toBe('*/*');
   });
 
   it('HEAD answers headers only', async () => {
-    const res = await fetch(`${f.restUrl}/rest_rd_posts?select=id`, { method: 'HEAD', headers: { ...f.anonHeaders, Prefer: 'count=exact' } });
+    const res = await f.fetch(`${f.restUrl}/rest_rd_posts?select=id`, { method: 'HEAD', headers: { ...f.anonHeaders, Prefer: 'count=exact' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-range')).toBe('0-1/2');
     expect(await res.text()).toBe('');
@@ -304,10 +304,10 @@ describe('media types', () => {
   });
 
   it('rejects an unavailable media type (PGRST107) and an unexposed schema (PGRST106)', async () => {
-    const xml = await fetch(`${f.restUrl}/rest_rd_posts`, { headers: { ...f.anonHeaders, Accept: 'application/xml' } });
+    const xml = await f.fetch(`${f.restUrl}/rest_rd_posts`, { headers: { ...f.anonHeaders, Accept: 'application/xml' } });
     expect(xml.status).toBe(406);
     expect(((await xml.json()) as { code: string }).code).toBe('PGRST107');
-    const schema = await fetch(`${f.restUrl}/rest_rd_posts`, { headers: { ...f.anonHeaders, 'Accept-Profile': 'private' } });
+    const schema = await f.fetch(`${f.restUrl}/rest_rd_posts`, { headers: { ...f.anonHeaders, 'Accept-Profile': 'private' } });
     expect(schema.status).toBe(406);
     expect(await schema.json()).toMatchObject({ code: 'PGRST106', message: 'Invalid schema: private' });
   });

@@ -1,26 +1,26 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackEnv } from '../../helpers/env.ts';
-import { createFixture, reloadSchema, USER_A, type RestFixture } from './fixture.ts';
+import { createFixture, FIXTURE_SCHEMA, reloadSchema, USER_A, type RestFixture } from './fixture.ts';
 
 const DDL = `
-drop table if exists public.rest_rpc_notes cascade;
-create table public.rest_rpc_notes (id int primary key, body text not null, owner uuid);
-alter table public.rest_rpc_notes enable row level security;
-create policy "anyone can read notes" on public.rest_rpc_notes for select to anon, authenticated using (true);
-insert into public.rest_rpc_notes values (1, 'alpha', '${USER_A}'), (2, 'beta', null), (3, 'gamma', null);
+drop table if exists test_fixtures.rest_rpc_notes cascade;
+create table test_fixtures.rest_rpc_notes (id int primary key, body text not null, owner uuid);
+alter table test_fixtures.rest_rpc_notes enable row level security;
+create policy "anyone can read notes" on test_fixtures.rest_rpc_notes for select to anon, authenticated using (true);
+insert into test_fixtures.rest_rpc_notes values (1, 'alpha', '${USER_A}'), (2, 'beta', null), (3, 'gamma', null);
 
-create or replace function public.rest_rpc_add(a int, b int default 1) returns int language sql immutable as $$ select a + b $$;
-create or replace function public.rest_rpc_greet(name text) returns text language sql stable as $$ select 'hi ' || name $$;
-create or replace function public.rest_rpc_greet(first text, last text) returns text language sql stable as $$ select 'hi ' || first || ' ' || last $$;
-create or replace function public.rest_rpc_notes_after(min_id int) returns setof public.rest_rpc_notes language sql stable as $$
-  select * from public.rest_rpc_notes where id > min_id order by id $$;
-create or replace function public.rest_rpc_note(note_id int) returns public.rest_rpc_notes language sql stable as $$
-  select * from public.rest_rpc_notes where id = note_id $$;
-create or replace function public.rest_rpc_numbers() returns setof int language sql immutable as $$ select generate_series(1, 3) $$;
-create or replace function public.rest_rpc_echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
-create or replace function public.rest_rpc_touch() returns void language sql volatile as $$ update public.rest_rpc_notes set body = body where false $$;
-create or replace function public.rest_rpc_whoami() returns json language sql stable as $$
+create or replace function test_fixtures.rest_rpc_add(a int, b int default 1) returns int language sql immutable as $$ select a + b $$;
+create or replace function test_fixtures.rest_rpc_greet(name text) returns text language sql stable as $$ select 'hi ' || name $$;
+create or replace function test_fixtures.rest_rpc_greet(first text, last text) returns text language sql stable as $$ select 'hi ' || first || ' ' || last $$;
+create or replace function test_fixtures.rest_rpc_notes_after(min_id int) returns setof test_fixtures.rest_rpc_notes language sql stable as $$
+  select * from test_fixtures.rest_rpc_notes where id > min_id order by id $$;
+create or replace function test_fixtures.rest_rpc_note(note_id int) returns test_fixtures.rest_rpc_notes language sql stable as $$
+  select * from test_fixtures.rest_rpc_notes where id = note_id $$;
+create or replace function test_fixtures.rest_rpc_numbers() returns setof int language sql immutable as $$ select generate_series(1, 3) $$;
+create or replace function test_fixtures.rest_rpc_echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
+create or replace function test_fixtures.rest_rpc_touch() returns void language sql volatile as $$ update test_fixtures.rest_rpc_notes set body = body where false $$;
+create or replace function test_fixtures.rest_rpc_whoami() returns json language sql stable as $$
   select json_build_object(
     'role', current_user,
     'sub', current_setting('request.jwt.claims', true)::json->>'sub',
@@ -29,13 +29,13 @@ create or replace function public.rest_rpc_whoami() returns json language sql st
     'marker', current_setting('request.headers', true)::json->>'x-marker',
     'search_path', current_setting('search_path'))
 $$;
-create or replace function public.rest_rpc_headers_seen() returns json language sql stable as $$
+create or replace function test_fixtures.rest_rpc_headers_seen() returns json language sql stable as $$
   select current_setting('request.headers', true)::json $$;
-create or replace function public.rest_rpc_teapot() returns void language plpgsql as $$
+create or replace function test_fixtures.rest_rpc_teapot() returns void language plpgsql as $$
 begin raise exception 'I am a teapot' using errcode = 'PT418', detail = 'short and stout'; end $$;
-create or replace function public.rest_rpc_fail() returns void language plpgsql as $$
+create or replace function test_fixtures.rest_rpc_fail() returns void language plpgsql as $$
 begin raise exception 'plain failure' using hint = 'try again'; end $$;
-create or replace function public.rest_rpc_headers() returns text language plpgsql as $$
+create or replace function test_fixtures.rest_rpc_headers() returns text language plpgsql as $$
 begin
   perform set_config('response.headers', '[{"X-Custom": "yes"}, {"Cache-Control": "no-store"}]', true);
   perform set_config('response.status', '202', true);
@@ -46,7 +46,7 @@ do $$
 declare fn regprocedure;
 begin
   for fn in select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname = 'public' and p.proname like 'rest\\_rpc\\_%' loop
+            where n.nspname = 'test_fixtures' and p.proname like 'rest\\_rpc\\_%' loop
     execute format('grant execute on function %s to anon, authenticated, service_role', fn);
   end loop;
 end $$;
@@ -59,10 +59,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await f.db.query(`
-    drop function if exists public.rest_rpc_add, public.rest_rpc_greet(text), public.rest_rpc_greet(text, text), public.rest_rpc_notes_after,
-      public.rest_rpc_note, public.rest_rpc_numbers, public.rest_rpc_echo, public.rest_rpc_touch, public.rest_rpc_whoami, public.rest_rpc_teapot,
-      public.rest_rpc_fail, public.rest_rpc_headers, public.rest_rpc_headers_seen;
-    drop table if exists public.rest_rpc_notes cascade;`);
+    drop function if exists test_fixtures.rest_rpc_add, test_fixtures.rest_rpc_greet(text), test_fixtures.rest_rpc_greet(text, text), test_fixtures.rest_rpc_notes_after,
+      test_fixtures.rest_rpc_note, test_fixtures.rest_rpc_numbers, test_fixtures.rest_rpc_echo, test_fixtures.rest_rpc_touch, test_fixtures.rest_rpc_whoami, test_fixtures.rest_rpc_teapot,
+      test_fixtures.rest_rpc_fail, test_fixtures.rest_rpc_headers, test_fixtures.rest_rpc_headers_seen;
+    drop table if exists test_fixtures.rest_rpc_notes cascade;`);
   await f.close();
 });
 
@@ -78,7 +78,7 @@ describe('rpc', () => {
     const none = await f.anon.rpc('rest_rpc_greet', { nick: 'x' });
     expect(none.status).toBe(404);
     expect(none.error?.code).toBe('PGRST202');
-    expect(none.error?.message).toBe('Could not find the function public.rest_rpc_greet(nick) in the schema cache');
+    expect(none.error?.message).toBe('Could not find the function test_fixtures.rest_rpc_greet(nick) in the schema cache');
   });
 
   it('set-returning functions take filters, order, limit and select', async () => {
@@ -96,7 +96,7 @@ describe('rpc', () => {
   it('GET passes arguments in the query string', async () => {
     const { data } = await f.anon.rpc('rest_rpc_add', { a: 40, b: 2 }, { get: true });
     expect(data).toBe(42);
-    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_notes_after?min_id=1&select=body&order=id`, { headers: f.anonHeaders });
+    const res = await f.fetch(`${f.restUrl}/rpc/rest_rpc_notes_after?min_id=1&select=body&order=id`, { headers: f.anonHeaders });
     expect(await res.json()).toEqual([{ body: 'beta' }, { body: 'gamma' }]);
   });
 
@@ -106,21 +106,21 @@ describe('rpc', () => {
   });
 
   it('void functions answer 204; volatile ones are refused on GET (25006 → 405)', async () => {
-    const post = await fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
+    const post = await f.fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
     expect(post.status).toBe(204);
-    const get = await fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { headers: f.anonHeaders });
+    const get = await f.fetch(`${f.restUrl}/rpc/rest_rpc_touch`, { headers: f.anonHeaders });
     expect(get.status).toBe(405);
     expect(((await get.json()) as { code: string }).code).toBe('25006');
   });
 
   it('sets role, claims, method, path, headers and search_path as PostgREST does', async () => {
-    const asA = await fetch(`${f.restUrl}/rpc/rest_rpc_whoami`, {
+    const asA = await f.fetch(`${f.restUrl}/rpc/rest_rpc_whoami`, {
       method: 'POST',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', 'X-Marker': 'm1' },
       body: '{}',
     });
     expect(await asA.json()).toEqual({
-      role: 'authenticated', sub: USER_A, method: 'POST', path: '/rpc/rest_rpc_whoami', marker: 'm1', search_path: '"public", "public", "extensions"',
+      role: 'authenticated', sub: USER_A, method: 'POST', path: '/rpc/rest_rpc_whoami', marker: 'm1', search_path: '"test_fixtures", "public", "extensions"',
     });
     expect((await f.anon.rpc('rest_rpc_whoami')).data).toMatchObject({ role: 'anon', sub: null });
   });
@@ -133,7 +133,7 @@ describe('rpc', () => {
       const req = request(url, {
         headers: [
           'Host', new URL(f.restUrl).host, 'apikey', env.anonKey, 'Authorization', `Bearer ${env.secretKey}`, 'X-Repeat', ' one ', 'x-repeat', 'two',
-          'Cookie', 'a=1', 'cookie', 'b=2', 'Z-Last', 'z', 'A-First', 'a',
+          'Cookie', 'a=1', 'cookie', 'b=2', 'Z-Last', 'z', 'A-First', 'a', 'Accept-Profile', FIXTURE_SCHEMA,
         ],
       }, (res) => {
         let body = '';
@@ -151,7 +151,7 @@ describe('rpc', () => {
     });
     expect(Object.keys(seen)).toEqual([...Object.keys(seen)].sort());
 
-    const anon = await fetch(`${f.restUrl}/rpc/rest_rpc_headers_seen`, { headers: { apikey: env.anonKey } });
+    const anon = await f.fetch(`${f.restUrl}/rpc/rest_rpc_headers_seen`, { headers: { apikey: env.anonKey } });
     expect(((await anon.json()) as Record<string, string>).authorization).toBe(`Bearer ${env.anonKey}`);
   });
 
@@ -165,7 +165,7 @@ describe('rpc', () => {
   });
 
   it('honours response.headers and response.status set by the function', async () => {
-    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_headers`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await f.fetch(`${f.restUrl}/rpc/rest_rpc_headers`, { method: 'POST', headers: { ...f.anonHeaders, 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-custom')).toBe('yes');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -173,7 +173,7 @@ describe('rpc', () => {
   });
 
   it('other methods on rpc are PGRST101 (405)', async () => {
-    const res = await fetch(`${f.restUrl}/rpc/rest_rpc_add`, { method: 'PATCH', headers: f.anonHeaders });
+    const res = await f.fetch(`${f.restUrl}/rpc/rest_rpc_add`, { method: 'PATCH', headers: f.anonHeaders });
     expect(res.status).toBe(405);
     expect(((await res.json()) as { code: string }).code).toBe('PGRST101');
   });

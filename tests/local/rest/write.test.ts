@@ -2,29 +2,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, reloadSchema, USER_A, USER_B, type RestFixture } from './fixture.ts';
 
 const DDL = `
-drop table if exists public.rest_wr_items, public.rest_wr_lists cascade;
-create table public.rest_wr_lists (id bigint generated always as identity primary key, name text not null unique, owner uuid not null default auth.uid());
-create table public.rest_wr_items (
+drop table if exists test_fixtures.rest_wr_items, test_fixtures.rest_wr_lists cascade;
+create table test_fixtures.rest_wr_lists (id bigint generated always as identity primary key, name text not null unique, owner uuid not null default auth.uid());
+create table test_fixtures.rest_wr_items (
   id bigint generated always as identity primary key,
-  list_id bigint not null references public.rest_wr_lists (id) on delete cascade,
+  list_id bigint not null references test_fixtures.rest_wr_lists (id) on delete cascade,
   label text not null,
   qty int not null default 1,
   note text default 'none',
   owner uuid not null default auth.uid()
 );
-create index on public.rest_wr_items (list_id);
-alter table public.rest_wr_lists enable row level security;
-alter table public.rest_wr_items enable row level security;
-create policy "users can read their lists" on public.rest_wr_lists for select to authenticated using (owner = (select auth.uid()));
-create policy "users can create their lists" on public.rest_wr_lists for insert to authenticated with check (owner = (select auth.uid()));
-create policy "users can rename their lists" on public.rest_wr_lists for update to authenticated using (owner = (select auth.uid())) with check (owner = (select auth.uid()));
-create policy "users can delete their lists" on public.rest_wr_lists for delete to authenticated using (owner = (select auth.uid()));
-create policy "users can read their items" on public.rest_wr_items for select to authenticated using (owner = (select auth.uid()));
-create policy "users can add items" on public.rest_wr_items for insert to authenticated with check (owner = (select auth.uid()));
-create policy "users can change their items" on public.rest_wr_items for update to authenticated using (owner = (select auth.uid()));
-create policy "users can delete their items" on public.rest_wr_items for delete to authenticated using (owner = (select auth.uid()));
+create index on test_fixtures.rest_wr_items (list_id);
+alter table test_fixtures.rest_wr_lists enable row level security;
+alter table test_fixtures.rest_wr_items enable row level security;
+create policy "users can read their lists" on test_fixtures.rest_wr_lists for select to authenticated using (owner = (select auth.uid()));
+create policy "users can create their lists" on test_fixtures.rest_wr_lists for insert to authenticated with check (owner = (select auth.uid()));
+create policy "users can rename their lists" on test_fixtures.rest_wr_lists for update to authenticated using (owner = (select auth.uid())) with check (owner = (select auth.uid()));
+create policy "users can delete their lists" on test_fixtures.rest_wr_lists for delete to authenticated using (owner = (select auth.uid()));
+create policy "users can read their items" on test_fixtures.rest_wr_items for select to authenticated using (owner = (select auth.uid()));
+create policy "users can add items" on test_fixtures.rest_wr_items for insert to authenticated with check (owner = (select auth.uid()));
+create policy "users can change their items" on test_fixtures.rest_wr_items for update to authenticated using (owner = (select auth.uid()));
+create policy "users can delete their items" on test_fixtures.rest_wr_items for delete to authenticated using (owner = (select auth.uid()));
 -- anon may insert (write-only) but never read: return=minimal must still work.
-create policy "anon can add items" on public.rest_wr_items for insert to anon with check (true);
+create policy "anon can add items" on test_fixtures.rest_wr_items for insert to anon with check (true);
 `;
 
 let f: RestFixture;
@@ -37,7 +37,7 @@ beforeAll(async () => {
   listA = data!.id;
 });
 afterAll(async () => {
-  await f.db.query('drop table if exists public.rest_wr_items, public.rest_wr_lists cascade');
+  await f.db.query('drop table if exists test_fixtures.rest_wr_items, test_fixtures.rest_wr_lists cascade');
   await f.close();
 });
 
@@ -66,7 +66,7 @@ describe('insert', () => {
     const strict = await f.userA.from('rest_wr_items').insert([{ list_id: listA, label: 'a' }, { list_id: listA, label: 'b', qty: 2 }]);
     expect(strict.error?.code).toBe('23502');
     expect(strict.status).toBe(400);
-    const res = await fetch(`${f.restUrl}/rest_wr_items?columns=list_id,label,note`, {
+    const res = await f.fetch(`${f.restUrl}/rest_wr_items?columns=list_id,label,note`, {
       method: 'POST',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', Prefer: 'return=representation' },
       body: JSON.stringify([{ list_id: listA, label: 'salt' }]),
@@ -92,7 +92,7 @@ describe('insert', () => {
   });
 
   it('headers-only answers a Location header', async () => {
-    const res = await fetch(`${f.restUrl}/rest_wr_lists`, {
+    const res = await f.fetch(`${f.restUrl}/rest_wr_lists`, {
       method: 'POST',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', Prefer: 'return=headers-only' },
       body: JSON.stringify({ name: 'hardware' }),
@@ -111,7 +111,7 @@ describe('insert', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.error?.code).toBe('PGRST204');
     expect(unknown.error?.message).toBe("Could not find the 'nope' column of 'rest_wr_lists' in the schema cache");
-    const bad = await fetch(`${f.restUrl}/rest_wr_lists`, {
+    const bad = await f.fetch(`${f.restUrl}/rest_wr_lists`, {
       method: 'POST',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json' },
       body: '{"name": ',
@@ -140,12 +140,12 @@ describe('upsert', () => {
     const { data } = await f.service.from('rest_wr_items').insert({ list_id: listA, label: 'put-me', owner: USER_A }).select('id').single();
     const id = data!.id as number;
     const headers = { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', Prefer: 'return=representation' };
-    const put = await fetch(`${f.restUrl}/rest_wr_items?id=eq.${id}`, {
+    const put = await f.fetch(`${f.restUrl}/rest_wr_items?id=eq.${id}`, {
       method: 'PUT', headers, body: JSON.stringify({ list_id: listA, label: 'replaced', qty: 9, note: null, owner: USER_A }),
     });
     expect(put.status).toBe(400); // id is generated always: the body cannot carry it, so it cannot match the URL
     expect(((await put.json()) as { code: string }).code).toBe('PGRST115');
-    const badFilter = await fetch(`${f.restUrl}/rest_wr_items?label=eq.x`, { method: 'PUT', headers, body: '{"label":"x"}' });
+    const badFilter = await f.fetch(`${f.restUrl}/rest_wr_items?label=eq.x`, { method: 'PUT', headers, body: '{"label":"x"}' });
     expect(badFilter.status).toBe(405);
     expect(((await badFilter.json()) as { code: string }).code).toBe('PGRST105');
   });
@@ -177,7 +177,7 @@ describe('update and delete', () => {
 
   it('limited delete with order removes only the first rows', async () => {
     await f.userA.from('rest_wr_items').insert([1, 2, 3].map((n) => ({ list_id: listA, label: `tmp${n}` })));
-    const res = await fetch(`${f.restUrl}/rest_wr_items?label=like.tmp*&order=label.desc&limit=2`, {
+    const res = await f.fetch(`${f.restUrl}/rest_wr_items?label=like.tmp*&order=label.desc&limit=2`, {
       method: 'DELETE',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, Prefer: 'return=representation' },
     });
@@ -187,7 +187,7 @@ describe('update and delete', () => {
   });
 
   it('Prefer: tx=rollback is ignored and the write commits, as with Supabase\'s db-tx-end = commit', async () => {
-    const res = await fetch(`${f.restUrl}/rest_wr_lists`, {
+    const res = await f.fetch(`${f.restUrl}/rest_wr_lists`, {
       method: 'POST',
       headers: { apikey: f.anonHeaders.apikey, Authorization: `Bearer ${f.tokenA}`, 'Content-Type': 'application/json', Prefer: 'return=representation, tx=rollback' },
       body: JSON.stringify({ name: 'not-ephemeral' }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { createStorageFixture, dropPolicies, ownFolderPolicies, text, type StorageFixture } from './fixture.ts';
 
 /** Objects through supabase-js: every row is written as the caller, so storage.objects policies decide. */
@@ -132,8 +133,16 @@ describe('signed URLs', () => {
     const res = await fetch(data!.signedUrl);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('signed');
-    await new Promise((r) => setTimeout(r, 2100));
-    const expired = await fetch(data!.signedUrl);
+    // Bounded wait for the 1 s expiry rather than a fixed sleep.
+    const expired = await waitFor(
+      async () => {
+        const res = await fetch(data!.signedUrl);
+        if (res.status === 400) return res;
+        await res.body?.cancel();
+        return undefined;
+      },
+      { timeoutMs: 10_000, what: 'the signed URL to expire' },
+    );
     expect(expired.status).toBe(400);
     expect(await expired.json()).toMatchObject({ statusCode: '400', error: 'InvalidJWT', message: 'jwt expired' });
   });
