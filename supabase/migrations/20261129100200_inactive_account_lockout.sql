@@ -53,6 +53,10 @@ begin
   then
     return new;
   end if;
+  -- Auth's soft delete blanks the credentials of an account it deletes: allowed.
+  if new.deleted_at is not null and old.deleted_at is null then
+    return new;
+  end if;
   select p.status into v_status from public.profiles p where p.id = new.id;
   if v_status is not null and v_status <> 'active' then
     raise exception 'This account is %: its password, email and phone cannot be changed.', v_status

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, call, createAccount, mailbox, PASSWORD, randomIp, sessionOf, unique, type TestUser } from '../functions/accounts.ts';
 import { anonClient, serviceClient, userClient } from '../helpers/clients.ts';
 import { connectAsPostgres, sqlstateOf } from '../helpers/db.ts';
+import { codeIn, waitForMail } from '../helpers/outbox.ts';
 import { stackEnv } from '../helpers/env.ts';
 import { signUserToken } from '../helpers/tokens.ts';
 
@@ -119,10 +120,30 @@ describe("Auth's tables refuse an inactive account's credential changes", { time
     expect(await passwordHashOf(user.id)).not.toBe(before);
   });
 
+  it("the admin API's soft delete still passes", async () => {
+    const other = await createAccount();
+    await db.query(`update public.profiles set status = 'banned' where id = $1`, [other.id]);
+    expect((await serviceClient().auth.admin.deleteUser(other.id, true)).error).toBeNull();
+    expect((await db.query('select deleted_at is not null as deleted from auth.users where id = $1', [other.id])).rows).toEqual([{ deleted: true }]);
+  });
+
   it('other Auth writes (a sign-in time) still pass', async () => {
     const other = await createAccount();
     await db.query(`update public.profiles set status = 'banned' where id = $1`, [other.id]);
     expect(await sqlstateOf(db.query('update auth.users set last_sign_in_at = now() where id = $1', [other.id]))).toBeUndefined();
+  });
+});
+
+describe('password-reset leaves an inactive account as it is', { timeout: 60_000 }, () => {
+  it('a banned user with a valid reset code gets 403 detail and keeps the password', async () => {
+    const user = await createAccount();
+    await db.query(`update public.profiles set status = 'banned' where id = $1`, [user.id]);
+    const before = await passwordHashOf(user.id);
+    expect((await call('password-reset/request', { email: user.email })).status).toBe(200);
+    const code = codeIn(await waitForMail(user.email, 'Your Marquee password reset code'));
+    const reply = await call('password-reset/confirm', { email: user.email, code, new_password: 'Escaped#2024' });
+    expect(reply).toMatchObject({ status: 403, body: { detail: 'Your account has been banned.' } });
+    expect(await passwordHashOf(user.id)).toBe(before);
   });
 });
 
