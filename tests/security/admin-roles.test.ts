@@ -79,6 +79,13 @@ describe('an admin demoted mid-session (the old token still says admin)', { time
     expect(await statusOf(victim.id)).toBe('active');
   });
 
+  it("no longer reads a banned user's profile", async () => {
+    const banned = await createAccount();
+    await db.query(`update public.profiles set status = 'banned' where id = $1`, [banned.id]);
+    const { data } = await userClient(demoted.token).from('profiles').select('id').eq('id', banned.id);
+    expect(data).toEqual([]);
+  });
+
   it('cannot list users or read the audit', async () => {
     const list = await userClient(demoted.token).rpc('admin_list_users');
     expect(list.error).toMatchObject({ code: '42501' });
