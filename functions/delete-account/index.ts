@@ -2,7 +2,8 @@
  * delete-account: the signed-in user deletes their account for good.
  * `POST` → `200 {"detail": "Account deleted successfully."}`. Their files in the `avatars` bucket
  * (`<user id>/…`) are removed first, then the Auth user (hard delete); every row of theirs goes
- * with it through the foreign keys' `on delete cascade`.
+ * with it through the foreign keys' `on delete cascade`. An account that is not active (checked on
+ * its live profile row) is refused: `403 {"detail": <its status message>}`.
  */
 import { json, readBodyText } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
@@ -34,7 +35,9 @@ async function objectPaths(bucket: string, prefix: string): Promise<string[]> {
 
 Deno.serve(
   postHandler(async (req) => {
-    const auth = await requireCaller(req);
+    // The live profile decides: a suspended, banned or deactivated account cannot delete itself
+    // (its audit and banned identities must stay with an admin's decision).
+    const auth = await requireCaller(req, { requireActive: true });
     if (auth.response) return auth.response;
     const read = await readBodyText(req);
     if (read.response) return read.response;

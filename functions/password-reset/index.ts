@@ -5,13 +5,14 @@
  * - `POST /password-reset/confirm {email, code, new_password}` → `200 {"detail": "Password reset
  *   successful."}`; `400 {"detail": "Invalid or expired reset code."}`. Codes live 10 minutes, allow 5
  *   wrong tries, and every code of the user is deleted by a successful reset. Setting the password
- *   through Auth's admin API signs the user out everywhere.
+ *   through Auth's admin API signs the user out everywhere. An account that is not active gets
+ *   `403 {"detail": <its status message>}` and keeps its password.
  */
-import { json, parseJsonBody, validationError } from '../_shared/errors.ts';
+import { forbidden, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
-import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { adminClient, consumeCode, findSignInAccount, issueCode, STATUS_MESSAGES, waitBeforeAnotherCode } from '../_shared/supabase.ts';
 import { body, email, password, text } from '../_shared/validation.ts';
 
 const INVALID_CODE = 'Invalid or expired reset code.';
@@ -59,6 +60,8 @@ async function confirm(req: Request): Promise<Response> {
 
   const result = await consumeCode('password_reset', data.code, { subject: account.user_id });
   if (result.status !== 'ok') return json({ detail: INVALID_CODE }, 400);
+  // A suspended, banned or deactivated account keeps its password (Auth's tables refuse it too).
+  if (account.status !== 'active') return forbidden(STATUS_MESSAGES[account.status]);
 
   const { error } = await adminClient().auth.admin.updateUserById(account.user_id, { password: data.new_password });
   if (error) throw error;

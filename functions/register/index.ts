@@ -6,7 +6,7 @@
  * exists."], "email": ["Email already exists."]}` and field errors, all at once.
  */
 import { signUp } from '../_shared/auth-api.ts';
-import { type FieldErrors, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
+import { type FieldErrors, forbidden, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
@@ -58,6 +58,8 @@ Deno.serve(
 
     if (!result.ok) {
       if (result.status === 429) return tooManyRequests(result.message);
+      // Auth's before_user_created hook refuses an identity of a banned account.
+      if (result.status === 403) return forbidden(result.message);
       if (result.code === 'user_already_exists' || result.code === 'email_exists') return validationError({ email: [EMAIL_TAKEN] });
       if (result.status >= 500) {
         // Another registration took the username (the profile trigger's unique violation) or the

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Queryable } from './db.ts';
+import type { AuthDatabase, Queryable } from './db.ts';
 import { AuthError } from './errors.ts';
-import type { HookSettings } from './settings.ts';
-import type { JsonObject } from './users.ts';
+import type { AuthSettings, HookSettings } from './settings.ts';
+import type { JsonObject, NewUser } from './users.ts';
 
 /** GoTrue's default timeout for Postgres hooks. */
 const HOOK_TIMEOUT_MS = 2000;
 
 /** GoTrue's hook names, as they appear in the payload's `metadata.name`. */
-export type HookName = 'customize-access-token' | 'send-sms';
+export type HookName = 'customize-access-token' | 'send-sms' | 'before-user-created';
 
 /** GoTrue's `v0hooks.Metadata`: a fresh id, the time, the hook's name and the client address. */
 function hookMetadata(name: HookName, ip: string | undefined): JsonObject {
@@ -99,6 +99,51 @@ export async function runSendSmsHook(db: Queryable, hook: HookSettings, input: S
     user: input.user,
     sms: { otp: input.otp, phone: input.phone },
   });
+  if (output !== null && (typeof output !== 'object' || Array.isArray(output))) {
+    throw new AuthError(500, 'unexpected_failure', 'Error unmarshaling JSON output.');
+  }
+}
+
+/** A user about to be created, with the id it will be saved under. */
+export type UnsavedUser = NewUser & { id: string };
+
+/**
+ * GoTrue's `models.User` JSON for a user built by `SignupParams.ToUserModel` and not yet saved: the
+ * role is set later, the times are Go's zero time, and there are no identities yet.
+ */
+function unsavedUserJson(user: UnsavedUser): JsonObject {
+  const zeroTime = '0001-01-01T00:00:00Z';
+  return {
+    id: user.id,
+    aud: user.aud,
+    role: '',
+    email: user.email ? user.email.toLowerCase() : '',
+    phone: user.phone ?? '',
+    app_metadata: user.appMetadata,
+    user_metadata: user.userMetadata,
+    identities: [],
+    created_at: zeroTime,
+    updated_at: zeroTime,
+    is_anonymous: user.isAnonymous ?? false,
+  };
+}
+
+/**
+ * The before_user_created hook, where GoTrue calls it (sign-up by email, phone or anonymously, OTP
+ * and magic-link sign-ups, invites and generated signup/invite links; not the admin API's
+ * createUser): `{metadata, user}` in its own transaction before the user's, as GoTrue refuses to
+ * run it inside one. An error in the output refuses the sign-up with that status (500 without one).
+ */
+export async function runBeforeUserCreatedHook(
+  deps: { settings: AuthSettings; db: AuthDatabase },
+  user: UnsavedUser,
+  ip: string | undefined,
+): Promise<void> {
+  const hook = deps.settings.beforeUserCreatedHook;
+  if (!hook) return;
+  const output = await deps.db.transaction((tx) =>
+    invokePostgresHook(tx, hook, { metadata: hookMetadata('before-user-created', ip), user: unsavedUserJson(user) }),
+  );
   if (output !== null && (typeof output !== 'object' || Array.isArray(output))) {
     throw new AuthError(500, 'unexpected_failure', 'Error unmarshaling JSON output.');
   }

@@ -4,11 +4,11 @@
  * reachable from Marquee Local), `[auth.sms.test_otp]` codes, `max_frequency` between sends and
  * the global `sms_sent` limit, and verification that confirms the number or applies the change.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from './audit.ts';
 import type { Queryable } from './db.ts';
 import { AuthError, forbidden, internal, tooManyRequests, unprocessable, validationFailed } from './errors.ts';
-import { runSendSmsHook } from './hooks.ts';
+import { runBeforeUserCreatedHook, runSendSmsHook } from './hooks.ts';
 import { generateOtp, storeOneTimeToken, tokenHash } from './mail.ts';
 import { hashPassword } from './passwords.ts';
 import type { AuthDeps } from './request.ts';
@@ -164,21 +164,25 @@ export async function signUpWithPhone(deps: AuthDeps, params: PhoneSignupParams,
     return sanitizedUser('phone', { phone: params.phone }, params.data, settings.audience);
   }
   // Hashing is slow: done before the transaction, and only for a user about to be created.
-  const encryptedPassword = existing ? undefined : await hashPassword(params.password);
+  const newUser = existing
+    ? undefined
+    : {
+        id: randomUUID(),
+        phone: params.phone,
+        encryptedPassword: await hashPassword(params.password),
+        aud: settings.audience,
+        role: settings.defaultRole,
+        appMetadata: { provider: 'phone', providers: ['phone'] },
+        userMetadata: params.data,
+      };
+  if (newUser) await runBeforeUserCreatedHook(deps, newUser, client.ip);
 
   return db.transaction(async (tx) => {
     let user: User;
     if (existing) {
       user = existing;
     } else {
-      const userId = await insertUser(tx, {
-        phone: params.phone,
-        encryptedPassword: encryptedPassword!,
-        aud: settings.audience,
-        role: settings.defaultRole,
-        appMetadata: { provider: 'phone', providers: ['phone'] },
-        userMetadata: params.data,
-      }).catch((error: unknown) => {
+      const userId = await insertUser(tx, newUser!).catch((error: unknown) => {
         throw internal('Database error saving new user', error);
       });
       user = (await findUserById(tx, userId))!;

@@ -95,6 +95,8 @@ export interface AuthSettings {
   customAccessTokenHook: HookSettings | undefined;
   /** `[auth.hook.send_sms]`: when set, every SMS OTP is handed to this function instead of a provider. */
   sendSmsHook: HookSettings | undefined;
+  /** `[auth.hook.before_user_created]`: asked before a sign-up creates a user; may refuse it. */
+  beforeUserCreatedHook: HookSettings | undefined;
 }
 
 export function readAuthSettings(config: LocalConfig): AuthSettings {
@@ -107,6 +109,7 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
   const totp = section(config.toml, 'auth.mfa.totp');
   const hook = section(config.toml, 'auth.hook.custom_access_token');
   const sendSmsHook = section(config.toml, 'auth.hook.send_sms');
+  const beforeUserCreatedHook = section(config.toml, 'auth.hook.before_user_created');
 
   const externalUrl = nonEmptyString(auth.external_url) ?? `${apiUrl(config)}/auth/v1`;
   const requirements = typeof auth.password_requirements === 'string' ? auth.password_requirements : '';
@@ -159,6 +162,10 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
     },
     customAccessTokenHook: hook.enabled === true ? parseHookUri(String(hook.uri ?? '')) : undefined,
     sendSmsHook: sendSmsHook.enabled === true ? parseHookUri(String(sendSmsHook.uri ?? ''), 'send_sms') : undefined,
+    beforeUserCreatedHook:
+      beforeUserCreatedHook.enabled === true
+        ? parseHookUri(String(beforeUserCreatedHook.uri ?? ''), 'before_user_created')
+        : undefined,
   };
 }
 

@@ -247,20 +247,29 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<string> 
   return id;
 }
 
-/** A new, unconfirmed email user as GoTrue's `signupNewUser` makes one; returns its id. */
-export function insertEmailUser(
-  db: Queryable,
+/** The row of a new email user (`SignupParams.ToUserModel` for the email provider). */
+export function newEmailUser(
   settings: { audience: string; defaultRole: string },
-  user: { email: string; encryptedPassword: string; data: JsonObject },
-): Promise<string> {
-  return insertUser(db, {
+  user: { id?: string; email: string; encryptedPassword: string; data: JsonObject },
+): NewUser {
+  return {
+    id: user.id,
     email: user.email,
     encryptedPassword: user.encryptedPassword,
     aud: settings.audience,
     role: settings.defaultRole,
     appMetadata: { provider: 'email', providers: ['email'] },
     userMetadata: user.data,
-  }).catch((error: unknown) => {
+  };
+}
+
+/** A new, unconfirmed email user as GoTrue's `signupNewUser` makes one; returns its id. */
+export function insertEmailUser(
+  db: Queryable,
+  settings: { audience: string; defaultRole: string },
+  user: { id?: string; email: string; encryptedPassword: string; data: JsonObject },
+): Promise<string> {
+  return insertUser(db, newEmailUser(settings, user)).catch((error: unknown) => {
     throw internal('Database error saving new user', error);
   });
 }

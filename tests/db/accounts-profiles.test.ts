@@ -122,7 +122,10 @@ describe('public_profiles reports the viewer-relative fields', () => {
     ['other does not follow creator', () => asVisitor(other), () => creator, { user_group: 'creator', followed_by_user: false, blocked_by_user: false }],
     ['anon', () => asAnon(), () => creator, { user_group: 'creator', followed_by_user: false, blocked_by_user: false }],
     ['the admin blocked other', () => asAdmin(admin), () => other, { user_group: 'visitor', followed_by_user: false, blocked_by_user: true }],
-    ['owner views the admin', () => asVisitor(owner), () => admin, { user_group: 'admin', followed_by_user: false, blocked_by_user: false }],
+    // Who the admins are is not public: to everyone else an admin shows as a visitor.
+    ['owner views the admin', () => asVisitor(owner), () => admin, { user_group: 'visitor', followed_by_user: false, blocked_by_user: false }],
+    ['anon views the admin', () => asAnon(), () => admin, { user_group: 'visitor', followed_by_user: false, blocked_by_user: false }],
+    ['the admin views themself', () => asAdmin(admin), () => admin, { user_group: 'admin', followed_by_user: false, blocked_by_user: false }],
   ])('%s', async (_name, viewer, target, expected) => {
     expect(await viewOf(viewer(), target())).toMatchObject({ username: target().username, status: 'active', ...expected });
   });
@@ -322,11 +325,18 @@ describe('guards on profiles and roles', () => {
       ['anon', () => asAnon()],
       ['a visitor', () => asVisitor(other)],
       ['a suspended user', () => asAccount(suspended, 'suspended')],
-    ])('%s reads roles (public badges)', async (_name, who) => {
+    ])('%s reads the creator badge but not who the admins are', async (_name, who) => {
       const roles = await runAs(db, who(), (c) =>
         column(c, 'select role from public.user_roles where user_id = any($1) order by role', [[creator.id, admin.id]]),
       );
-      expect(roles).toEqual(['creator', 'admin']);
+      expect(roles).toEqual(['creator']);
+    });
+
+    it('an admin reads every role', async () => {
+      const roles = await runAs(db, asAdmin(admin), (c) =>
+        column(c, 'select role from public.user_roles where user_id = any($1) order by role', [[creator.id, admin.id, other.id]]),
+      );
+      expect(roles).toEqual(['visitor', 'creator', 'admin']);
     });
   });
 });

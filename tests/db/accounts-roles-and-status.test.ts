@@ -83,9 +83,10 @@ describe('non-active accounts read what anon can', () => {
     expect(await visible(asAccount(users[status], status))).toEqual(anon);
   });
 
-  it.each(['suspended', 'banned', 'deactivated'] as AccountStatus[])('a %s account reads roles and follows', async (status) => {
+  it.each(['suspended', 'banned', 'deactivated'] as AccountStatus[])('a %s account reads creator badges and follows', async (status) => {
+    const creator = await createAccount(db, { role: 'creator' });
     const seen = await runAs(db, asAccount(users[status], status), async (c) => ({
-      roles: await rowCount(c, 'select 1 from public.user_roles where user_id = $1', [target.id]),
+      roles: await rowCount(c, 'select 1 from public.user_roles where user_id = $1', [creator.id]),
       follows: await rowCount(c, 'select 1 from public.follows where follower_id = $1', [users.active.id]),
     }));
     expect(seen).toEqual({ roles: 1, follows: 1 });

@@ -2,6 +2,7 @@ import { TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { anonClient } from '../helpers/clients.ts';
 import { waitForMail } from '../helpers/outbox.ts';
+import { signUserToken } from '../helpers/tokens.ts';
 import { accessToken, call, createAccount, randomIp, sessionOf, sql } from './accounts.ts';
 
 /** functions/change-password: the signed-in user proves the old password and sets a new one. */
@@ -85,7 +86,14 @@ describe('functions/change-password', { timeout: 90_000 }, () => {
     const user = await createAccount();
     const token = await accessToken(user);
     await sql("update public.profiles set status = 'suspended' where id = $1", [user.id]);
+    // The suspension revoked the session the held token names.
     expect(await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token })).toMatchObject({
+      status: 401,
+      body: { detail: 'Invalid or expired token.' },
+    });
+    // A valid token without a session still meets the live status.
+    const sessionless = await signUserToken(user.id, { email: user.email, user_role: 'visitor', account_status: 'active' });
+    expect(await call('change-password', { old_password: user.password, new_password: 'Brand#new42' }, { token: sessionless })).toMatchObject({
       status: 403,
       body: { detail: 'Your account is suspended. Please contact support.' },
     });

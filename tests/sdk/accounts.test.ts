@@ -259,7 +259,8 @@ describe('admin: suspend and ban', () => {
     expect(await failure(admin.admin.unsuspend(returning.id))).toMatchObject({ status: 400 });
     expect(await admin.admin.reactivate(returning.id, 'Asked by email')).toEqual({ detail: `User ${returning.username} reactivated.` });
     expect((await signedIn(returning)).supabase).toBeTruthy();
-    expect((await admin.admin.actions({ userId: returning.id })).results.map((a) => a.action)).toEqual(['reactivate']);
+    // The owner's own deactivation is audited too (newest first).
+    expect((await admin.admin.actions({ userId: returning.id })).results.map((a) => a.action)).toEqual(['reactivate', 'deactivate']);
   });
 
   it('suspends an account: sign-in and refresh are refused until it is unsuspended', async () => {
@@ -275,7 +276,8 @@ describe('admin: suspend and ban', () => {
       status: 403,
       detail: 'Your account is suspended. Please contact support.',
     });
-    expect(await failure(victimApp.auth.refresh())).toMatchObject({ status: 403 });
+    // The suspension revoked the victim's sessions: the refresh token no longer exists.
+    expect(await failure(victimApp.auth.refresh())).toMatchObject({ status: 400 });
 
     const listed = await admin.admin.listUsers({ status: 'suspended', search: victim.username });
     expect(listed.count).toBe(1);

@@ -143,8 +143,9 @@ describe('an admin suspends a user', () => {
     const refused = await signIn(target.email);
     expect(refused.error?.status).toBe(403);
     expect(refused.error?.message).toBe('Your account is suspended. Please contact support.');
+    // The suspension revoked the session: its refresh token is gone.
     const refresh = await anonClient().auth.refreshSession({ refresh_token: refreshToken });
-    expect(refresh.error?.status).toBe(403);
+    expect(refresh.error).toMatchObject({ status: 400, code: 'refresh_token_not_found' });
 
     const audit = await admin.client.from('account_actions').select('action, reason, admin_id').eq('user_id', target.id);
     expect(audit.data).toEqual([{ action: 'suspend', reason: 'spam', admin_id: admin.id }]);

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
+import { runBeforeUserCreatedHook } from '../hooks.ts';
 import type { Queryable } from '../db.ts';
 import { notFound, unprocessable, validationFailed } from '../errors.ts';
 import { generateOtp, safeRedirect, sendInvite, storeEmailToken, storeOneTimeToken, tokenHash, verifyLink, type EmailAction } from '../mail.ts';
@@ -12,6 +14,7 @@ import {
   insertIdentity,
   insertEmailUser,
   isEmailConfirmed,
+  newEmailUser,
   updateUserMetadata,
   userJson,
   type JsonObject,
@@ -169,7 +172,9 @@ function linkVerificationType(type: LinkType): EmailAction {
 async function createEmailUser(tx: Queryable, deps: AuthDeps, email: string, password: string, data: JsonObject): Promise<User> {
   const { settings } = deps;
   const encryptedPassword = password ? await hashPassword(password) : '';
-  const userId = await insertEmailUser(tx, settings, { email, encryptedPassword, data });
+  const id = randomUUID();
+  await runBeforeUserCreatedHook(deps, { ...newEmailUser(settings, { email, encryptedPassword, data }), id }, undefined);
+  const userId = await insertEmailUser(tx, settings, { id, email, encryptedPassword, data });
   await insertIdentity(tx, userId, 'email', userId, { sub: userId, email, email_verified: false, phone_verified: false });
   return (await findUserById(tx, userId))!;
 }

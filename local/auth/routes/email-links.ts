@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
+import { runBeforeUserCreatedHook } from '../hooks.ts';
 import type { Queryable } from '../db.ts';
 import { badRequest, unprocessable, validationFailed } from '../errors.ts';
 import { sendConfirmation, sendEmailChange, sendRecoveryOrMagicLink, type MailDeps } from '../mail.ts';
@@ -17,6 +19,7 @@ import {
   insertUser,
   isEmailConfirmed,
   isPhoneConfirmed,
+  newEmailUser,
   type JsonObject,
   type User,
 } from '../users.ts';
@@ -77,7 +80,7 @@ export function emailLinkRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (!user && !settings.signupEnabled) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
       const existing = user;
       const confirmedNow = await db.transaction(async (tx) => {
-        const signedUp = existing ?? (await createPasswordlessUser(tx, deps, email, data));
+        const signedUp = existing ?? (await createPasswordlessUser(tx, deps, email, data, clientInfo(c).ip));
         if (settings.email.autoconfirm) {
           await confirmEmail(tx, signedUp);
           return true;
@@ -217,16 +220,11 @@ export function emailLinkRoutes(deps: AuthDeps): Hono<AuthEnv> {
 }
 
 /** A user signing up through a magic link / OTP gets a random password, as GoTrue gives them. */
-async function createPasswordlessUser(tx: Queryable, deps: AuthDeps, email: string, data: JsonObject): Promise<User> {
+async function createPasswordlessUser(tx: Queryable, deps: AuthDeps, email: string, data: JsonObject, ip: string | undefined): Promise<User> {
   const { settings } = deps;
-  const userId = await insertUser(tx, {
-    email,
-    encryptedPassword: await hashPassword(randomPassword()),
-    aud: settings.audience,
-    role: settings.defaultRole,
-    appMetadata: { provider: 'email', providers: ['email'] },
-    userMetadata: data,
-  });
+  const newUser = newEmailUser(settings, { id: randomUUID(), email, encryptedPassword: await hashPassword(randomPassword()), data });
+  await runBeforeUserCreatedHook(deps, { ...newUser, id: newUser.id! }, ip);
+  const userId = await insertUser(tx, newUser);
   const identityData: JsonObject = { sub: userId, email, email_verified: false, phone_verified: false, ...data };
   await insertIdentity(tx, userId, 'email', userId, identityData);
   await tx.query('update auth.users set raw_user_meta_data = $2 where id = $1', [userId, JSON.stringify(identityData)]);

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
+import { runBeforeUserCreatedHook } from '../hooks.ts';
 import { badRequest, internal, unprocessable, validationFailed } from '../errors.ts';
 import { sendConfirmation } from '../mail.ts';
 import { messageChannel, signUpWithPhone } from '../phone.ts';
@@ -16,6 +18,7 @@ import {
   insertEmailUser,
   insertUser,
   isEmailConfirmed,
+  newEmailUser,
   sanitizedUser,
   userJson,
   type JsonObject,
@@ -67,6 +70,10 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
     }
 
     const encryptedPassword = await hashPassword(password);
+    const newUserId = existing ? undefined : randomUUID();
+    if (newUserId) {
+      await runBeforeUserCreatedHook(deps, { ...newEmailUser(settings, { email: address, encryptedPassword, data }), id: newUserId }, clientInfo(c).ip);
+    }
     const result = await db.transaction(async (tx) => {
       let userId: string;
       if (existing) {
@@ -74,7 +81,7 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
         userId = existing.id;
         await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [userId, encryptedPassword]);
       } else {
-        userId = await insertEmailUser(tx, settings, { email: address, encryptedPassword, data });
+        userId = await insertEmailUser(tx, settings, { id: newUserId, email: address, encryptedPassword, data });
       }
       const identityData: JsonObject = { sub: userId, email: address, email_verified: false, phone_verified: false };
       for (const [key, value] of Object.entries(data)) if (!(key in identityData)) identityData[key] = value;
@@ -106,15 +113,18 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
 }
 
 async function signUpAnonymously(deps: AuthDeps, data: JsonObject, client: ReturnType<typeof clientInfo>): Promise<JsonObject> {
+  const anonymous = {
+    id: randomUUID(),
+    encryptedPassword: '',
+    aud: deps.settings.audience,
+    role: deps.settings.defaultRole,
+    appMetadata: {},
+    userMetadata: data,
+    isAnonymous: true,
+  };
+  await runBeforeUserCreatedHook(deps, anonymous, client.ip);
   return deps.db.transaction(async (tx) => {
-    const userId = await insertUser(tx, {
-      encryptedPassword: '',
-      aud: deps.settings.audience,
-      role: deps.settings.defaultRole,
-      appMetadata: {},
-      userMetadata: data,
-      isAnonymous: true,
-    }).catch((error: unknown) => {
+    const userId = await insertUser(tx, anonymous).catch((error: unknown) => {
       throw internal('Database error creating anonymous user', error);
     });
     await audit(tx, userId, null, 'user_signedup', { provider: 'anonymous' }, client.ip);
