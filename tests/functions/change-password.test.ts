@@ -14,7 +14,7 @@ describe('functions/change-password', { timeout: 90_000 }, () => {
     expect((await call('sign-in', { username: user.username, password: 'Brand#new42' })).status).toBe(200);
     expect((await call('sign-in', { username: user.username, password: user.password })).status).toBe(401);
     // One confirmation mail: Auth's password_changed notice, the one every door that changes a password sends.
-    expect(await waitForMail(user.email, 'Your Marquee password was changed')).toContain('password');
+    await waitForMail(user.email, 'Your Marquee password was changed');
     expect((await mailsTo(user.email)).filter((mail) => mail.subject.includes('password was changed'))).toHaveLength(1);
   });
 

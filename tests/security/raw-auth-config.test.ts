@@ -4,7 +4,7 @@
  * knows every key (it ignores, with a warning, a key it does not recognise).
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,13 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONFIG = path.join(ROOT, 'supabase/config.toml');
 const CLI = path.join(ROOT, 'node_modules/.bin/supabase');
+/** The parts of `[auth]` this test reads. */
+interface AuthTable {
+  password_requirements?: string;
+  minimum_password_length?: number;
+  email: { notification?: Record<string, { enabled?: boolean }> } & Record<string, unknown>;
+}
+
 const UNKNOWN_KEYS = /does not recognize and ignores: (.*)\./;
 
 /** What the CLI warns about when it loads `toml` as a project's config.toml (`supabase status` loads it first). */
@@ -35,13 +42,12 @@ async function cliWarnings(toml: string): Promise<string> {
 
 describe('config.toml: Auth keeps the product rules', { timeout: 120_000 }, () => {
   it('sets the password policy, code lifetime and frequency, current-password check and notices', async () => {
-    const toml = parse(await readFile(CONFIG, 'utf8')) as { auth: Record<string, any> };
-    const { auth } = toml;
+    const { auth } = parse(await readFile(CONFIG, 'utf8')) as unknown as { auth: AuthTable };
     expect(auth.password_requirements).toBe('lower_upper_letters_digits_symbols');
     expect(auth.minimum_password_length).toBeGreaterThanOrEqual(8);
     expect(auth.email).toMatchObject({ otp_expiry: 600, max_frequency: '60s', require_current_password: true });
     for (const kind of ['password_changed', 'email_changed', 'phone_changed', 'mfa_factor_enrolled', 'mfa_factor_unenrolled']) {
-      expect(auth.email.notification[kind]?.enabled, kind).toBe(true);
+      expect(auth.email.notification?.[kind]?.enabled, kind).toBe(true);
     }
   });
 

@@ -52,7 +52,7 @@ describe('auth: the admin update does what GoTrue\'s model does', () => {
     const phone = '1555' + String(randomInt(10_000_000)).padStart(7, '0');
     const signUp = await client().auth.signUp({ phone, password: PASSWORD });
     expect(signUp.error).toBeNull();
-    const code = codeIn((await latestSms(phone)) ?? '');
+    const code = codeIn((await latestSms(`+${phone}`)) ?? '');
     const id = signUp.data.user!.id;
     expect((await userTokens(id)).confirmation_token).not.toBe('');
 
