@@ -18,7 +18,7 @@ export async function authBenchmarks(apiUrl: string, concurrency: number, second
     if (!res.ok) throw new Error(`${grantType}: ${res.status} ${await res.text()}`);
     return (await res.json()) as { refresh_token: string };
   };
-  const credentials = { email: 'alice@marquee.test', password: 'marquee-demo-1' };
+  const credentials = { email: 'alice@marquee.test', password: 'Marquee-demo-1' };
   const signIn = await measure(() => token('password', credentials), concurrency, seconds);
 
   // The product's sign-in: the `sign-in` edge function resolves a username, then asks Auth.

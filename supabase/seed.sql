@@ -1,6 +1,8 @@
 -- Demo data that `npm start` (on a new database), `npm run db:reset` and `supabase db reset` load.
 -- Users are stored exactly as Supabase Auth stores them, so they sign in with their passwords:
---   alice@marquee.test / marquee-demo-1   bob@marquee.test / marquee-demo-2   admin@marquee.test / marquee-demo-admin
+--   alice@marquee.test / Marquee-demo-1   bob@marquee.test / Marquee-demo-2   admin@marquee.test / Marquee-demo-admin1
+-- The passwords meet the password policy, and the hashes are bcrypt at cost 10 as Auth writes them
+-- ($2a$10$), so a demo user's sign-in costs what anyone else's does.
 -- Posts and a live party join this file with the issues that create their tables.
 
 insert into auth.users (
@@ -10,13 +12,13 @@ insert into auth.users (
 )
 select
   '00000000-0000-0000-0000-000000000000', demo.id, 'authenticated', 'authenticated', demo.email,
-  extensions.crypt(demo.password, extensions.gen_salt('bf')), now(),
+  extensions.crypt(demo.password, extensions.gen_salt('bf', 10)), now(),
   '{"provider": "email", "providers": ["email"]}', jsonb_build_object('username', demo.username),
   now(), now(), '', '', '', ''
 from (values
-  ('a11ce000-0000-4000-8000-000000000001'::uuid, 'alice@marquee.test', 'marquee-demo-1', 'alice'),
-  ('b0b00000-0000-4000-8000-000000000002'::uuid, 'bob@marquee.test', 'marquee-demo-2', 'bob'),
-  ('ad000000-0000-4000-8000-000000000003'::uuid, 'admin@marquee.test', 'marquee-demo-admin', 'admin')
+  ('a11ce000-0000-4000-8000-000000000001'::uuid, 'alice@marquee.test', 'Marquee-demo-1', 'alice'),
+  ('b0b00000-0000-4000-8000-000000000002'::uuid, 'bob@marquee.test', 'Marquee-demo-2', 'bob'),
+  ('ad000000-0000-4000-8000-000000000003'::uuid, 'admin@marquee.test', 'Marquee-demo-admin1', 'admin')
 ) as demo(id, email, password, username);
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)

@@ -51,7 +51,20 @@ export function signUp(
   return call<Record<string, unknown>>(req, '/signup', input);
 }
 
-/** `PUT /auth/v1/user {password}` as the user: Auth signs out every other session of theirs. */
-export function updateOwnPassword(req: Request, accessToken: string, password: string): Promise<AuthResult<Record<string, unknown>>> {
-  return call<Record<string, unknown>>(req, '/user', { password }, { method: 'PUT', bearer: accessToken });
+/**
+ * `PUT /auth/v1/user {password, current_password}` as the user: Auth (require_current_password)
+ * checks the old password, signs out every other session of theirs and mails the
+ * password_changed notice.
+ */
+export function updateOwnPassword(
+  req: Request,
+  accessToken: string,
+  change: { password: string; currentPassword: string },
+): Promise<AuthResult<Record<string, unknown>>> {
+  return call<Record<string, unknown>>(
+    req,
+    '/user',
+    { password: change.password, current_password: change.currentPassword },
+    { method: 'PUT', bearer: accessToken },
+  );
 }

@@ -2,12 +2,12 @@
  * change-password: the signed-in user sets a new password, proving the old one.
  * `POST {old_password, new_password}` → `200 {"detail": "Password updated successfully"}` and a
  * confirmation mail, and every other session of the user signed out; `400 {"old_password": ["Wrong
- * password."]}`, policy errors on `new_password`.
+ * password."]}`, policy errors on `new_password`. The confirmation mail is Auth's password_changed
+ * notice (config.toml), the one every door that changes a password sends — not a second mail here.
  */
 import { updateOwnPassword } from '../_shared/auth-api.ts';
 import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
-import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, requireCaller } from '../_shared/supabase.ts';
 import { body, currentPassword, password } from '../_shared/validation.ts';
@@ -33,22 +33,16 @@ Deno.serve(
       return validationError(errors);
     }
 
-    // As the user, so Auth keeps this session and signs every other one out.
-    const updated = await updateOwnPassword(req, auth.caller.accessToken, input.data.new_password);
+    // As the user, so Auth keeps this session, signs every other one out and mails the notice.
+    const updated = await updateOwnPassword(req, auth.caller.accessToken, {
+      password: input.data.new_password,
+      currentPassword: input.data.old_password,
+    });
     if (!updated.ok) {
       if (updated.status >= 500) throw new Error(`Auth password update failed: ${updated.status} ${updated.code} ${updated.message}`);
       if (updated.code === 'same_password' || updated.code === 'weak_password') return validationError({ new_password: [updated.message] });
+      if (updated.code === 'current_password_invalid') return validationError({ old_password: ['Wrong password.'] });
       return detailError(updated.status === 429 ? 429 : 403, updated.message);
-    }
-
-    if (user.email) {
-      await sendMail({
-        to: user.email,
-        subject: 'Your Marquee password was changed',
-        text:
-          `Hi ${username},\n\nThe password of your Marquee account was just changed.\n` +
-          `If this was not you, reset your password at once and contact support.\n\n— The Marquee team`,
-      });
     }
     return json({ detail: 'Password updated successfully' });
   }),

@@ -3,7 +3,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AuthDatabase, Queryable } from './db.ts';
 import { AuthError } from './errors.ts';
 import type { AuthSettings, HookSettings } from './settings.ts';
-import type { JsonObject, NewUser } from './users.ts';
+import type { JsonObject } from './users.ts';
+import type { NewUser } from './user-writes.ts';
 
 /** GoTrue's default timeout for Postgres hooks. */
 const HOOK_TIMEOUT_MS = 2000;

@@ -1,10 +1,12 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
+import type { Logger } from '../shared/logger.ts';
 import type { Mailer } from '../shared/mailer.ts';
 import type { Queryable } from './db.ts';
 import { AuthError, tooManyRequests } from './errors.ts';
 import { withFlowPrefix, type FlowType } from './pkce.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import type { AuthSettings } from './settings.ts';
+import type { AuthSettings, NotificationKind } from './settings.ts';
+import { markInvited, setEmailChange, setToken } from './user-writes.ts';
 import type { UserRow } from './users.ts';
 
 /** The email flows GoTrue mails a link and code for; the value is the `type` the link verifies. */
@@ -50,6 +52,83 @@ const TEMPLATES: Record<MailTemplate, { subject: string; body: (link: string, co
       `<h2>Confirm Change of Email</h2>\n\n<p>Follow this link to confirm the update of your email to ${email}:</p>\n<p><a href="${link}">Change Email</a></p>\n<p>Alternatively, enter the code: ${code}</p>\n`,
   },
 };
+
+/** What a notice may name: the account's address and number, before and after the change. */
+export interface NoticeData {
+  email: string;
+  oldEmail?: string;
+  phone?: string;
+  oldPhone?: string;
+  factorType?: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+/** GoTrue's default subjects and bodies of the account-change notices. */
+const NOTICES: Record<NotificationKind, { subject: string; body: (data: NoticeData) => string }> = {
+  password_changed: {
+    subject: 'Your password was changed',
+    body: () =>
+      `<h2>Your password was changed</h2>\n\n<p>The password for your account was recently changed.</p>\n` +
+      `<p>If you didn't make this change, reset your password and contact support immediately.</p>\n`,
+  },
+  email_changed: {
+    subject: 'Your email address was changed',
+    body: (d) =>
+      `<h2>Your email address was changed</h2>\n\n<p>The email address for your account was changed from ${escapeHtml(d.oldEmail ?? '')} to ${escapeHtml(d.email)}.</p>\n` +
+      `<p>If you didn't make this change, contact support immediately.</p>\n`,
+  },
+  phone_changed: {
+    subject: 'Your phone number was changed',
+    body: (d) =>
+      `<h2>Your phone number was changed</h2>\n\n<p>The phone number for your account was changed from ${escapeHtml(d.oldPhone ?? '')} to ${escapeHtml(d.phone ?? '')}.</p>\n` +
+      `<p>If you didn't make this change, contact support immediately.</p>\n`,
+  },
+  mfa_factor_enrolled: {
+    subject: 'A new verification method was added to your account',
+    body: (d) =>
+      `<h2>A new verification method was added</h2>\n\n<p>Sign-in verification method ${escapeHtml(d.factorType ?? '')} was added to your account.</p>\n` +
+      `<p>If you didn't make this change, contact support immediately.</p>\n`,
+  },
+  mfa_factor_unenrolled: {
+    subject: 'A verification method was removed from your account',
+    body: (d) =>
+      `<h2>A verification method was removed</h2>\n\n<p>Sign-in verification method ${escapeHtml(d.factorType ?? '')} was removed from your account.</p>\n` +
+      `<p>If you didn't make this change, contact support immediately.</p>\n`,
+  },
+};
+
+/**
+ * An account-change notice (`[auth.email.notification.<kind>]`), when enabled. Sent after the
+ * change is committed; as in GoTrue a notice that cannot be sent (mail rate limit, SMTP down) is
+ * logged and does not undo or fail the change. `to` is the old address for `email_changed`.
+ */
+export async function sendNotice(deps: MailDeps & { log: Logger }, kind: NotificationKind, to: string, data: NoticeData): Promise<void> {
+  const notice = deps.settings.email.notifications[kind];
+  if (!notice.enabled || !to) return;
+  try {
+    if (deps.emailLimiter && !deps.emailLimiter.take('global')) throw new Error('email rate limit exceeded');
+    const template = NOTICES[kind];
+    await deps.mailer.send({ to, subject: notice.subject ?? template.subject, html: template.body(data) });
+  } catch (error) {
+    deps.log.warn(`Unable to send ${kind} notification email`, { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
+ * The notices a confirmed change owes (GoTrue's verify): `email_changed` to the old address,
+ * `phone_changed` to the account's address — each only when both values exist and differ.
+ */
+export async function sendChangeNotices(deps: MailDeps & { log: Logger }, before: UserRow, after: UserRow): Promise<void> {
+  const changed = (old: string | null, now: string | null) => !!old && !!now && old !== now;
+  if (changed(before.email, after.email)) {
+    await sendNotice(deps, 'email_changed', before.email!, { email: after.email!, oldEmail: before.email! });
+  }
+  if (changed(before.phone, after.phone) && after.email) {
+    await sendNotice(deps, 'phone_changed', after.email, { email: after.email, phone: after.phone!, oldPhone: before.phone! });
+  }
+}
 
 /** A numeric one-time code from a CSPRNG. */
 export function generateOtp(length: number): string {
@@ -151,7 +230,7 @@ export async function sendConfirmation(db: Queryable, deps: MailDeps, user: User
 /** Invitation: `confirmation_token` and `invited_at`; GoTrue applies no frequency limit to invites. */
 export async function sendInvite(db: Queryable, deps: MailDeps, user: UserRow, redirectTo: string | undefined): Promise<void> {
   await sendTokenLink(db, deps, user, 'confirmation', 'invite', { redirectTo });
-  await db.query('update auth.users set invited_at = now(), updated_at = now() where id = $1', [user.id]);
+  await markInvited(db, user.id);
 }
 
 /** Password recovery or magic link: both use `recovery_token` (and share its frequency limit). */
@@ -184,7 +263,7 @@ async function sendTokenLink(
 
 /** Writes `<kind>_token` and `<kind>_sent_at` and the matching auth.one_time_tokens row. */
 export async function storeEmailToken(db: Queryable, user: UserRow, kind: 'confirmation' | 'recovery', token: string): Promise<void> {
-  await db.query(`update auth.users set ${kind}_token = $2, ${kind}_sent_at = now(), updated_at = now() where id = $1`, [user.id, token]);
+  await setToken(db, user.id, kind, token);
   await storeOneTimeToken(db, user.id, `${kind}_token`, token, user.email ?? '');
 }
 
@@ -194,10 +273,7 @@ export async function sendReauthentication(db: Queryable, deps: MailDeps, user: 
   const email = user.email ?? '';
   const otp = generateOtp(deps.settings.email.otpLength);
   const hash = tokenHash(email, otp);
-  await db.query(
-    'update auth.users set reauthentication_token = $2, reauthentication_sent_at = now(), updated_at = now() where id = $1',
-    [user.id, hash],
-  );
+  await setToken(db, user.id, 'reauthentication', hash);
   await storeOneTimeToken(db, user.id, 'reauthentication_token', hash, email);
   await deliver(deps, email, 'reauthentication', '', otp);
 }
@@ -221,11 +297,7 @@ export async function sendEmailChange(
   const secure = deps.settings.email.doubleConfirmChanges && !!user.email;
   const otpCurrent = secure ? generateOtp(deps.settings.email.otpLength) : '';
   const hashCurrent = secure ? withFlowPrefix(tokenHash(user.email ?? '', otpCurrent), flow) : '';
-  await db.query(
-    `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
-            email_change_confirm_status = 0, email_change_sent_at = now(), updated_at = now() where id = $1`,
-    [user.id, newEmail, hashNew, hashCurrent],
-  );
+  await setEmailChange(db, user.id, { newEmail, tokenNew: hashNew, tokenCurrent: hashCurrent });
   await storeOneTimeToken(db, user.id, 'email_change_token_new', hashNew, newEmail);
   if (secure) {
     await storeOneTimeToken(db, user.id, 'email_change_token_current', hashCurrent, user.email ?? '');

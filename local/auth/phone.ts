@@ -17,16 +17,23 @@ import type { AuthSettings } from './settings.ts';
 import { issueSession } from './tokens.ts';
 import {
   confirmPhone,
+  confirmPhoneChange,
+  insertUser,
+  markPermanent,
+  replaceUserMetadata,
+  setPhoneChange,
+  setToken,
+  updateAppMetadataProviders,
+} from './user-writes.ts';
+import {
   findUserById,
   findUserByPhone,
   findUserByPhoneChange,
   insertIdentity,
-  insertUser,
   isBanned,
   isEmailConfirmed,
   isPhoneConfirmed,
   sanitizedUser,
-  updateAppMetadataProviders,
   userJson,
   type JsonObject,
   type User,
@@ -59,11 +66,11 @@ export function messageChannel(settings: AuthSettings, requested: string): strin
   throw validationFailed(INVALID_CHANNEL);
 }
 
-/** The token and sent-at columns each kind of code is kept in. */
-const OTP_COLUMNS: Record<PhoneOtpType, { token: string; sentAt: keyof UserRow; ott: 'confirmation_token' | 'phone_change_token' | 'reauthentication_token' }> = {
-  confirmation: { token: 'confirmation_token', sentAt: 'confirmation_sent_at', ott: 'confirmation_token' },
-  phone_change: { token: 'phone_change_token', sentAt: 'phone_change_sent_at', ott: 'phone_change_token' },
-  reauthentication: { token: 'reauthentication_token', sentAt: 'reauthentication_sent_at', ott: 'reauthentication_token' },
+/** The sent-at column and one-time token type of each kind of code. */
+const OTP_COLUMNS: Record<PhoneOtpType, { sentAt: keyof UserRow; ott: 'confirmation_token' | 'phone_change_token' | 'reauthentication_token' }> = {
+  confirmation: { sentAt: 'confirmation_sent_at', ott: 'confirmation_token' },
+  phone_change: { sentAt: 'phone_change_sent_at', ott: 'phone_change_token' },
+  reauthentication: { sentAt: 'reauthentication_sent_at', ott: 'reauthentication_token' },
 };
 
 /** The test code `[auth.sms.test_otp]` fixes for this number, if any. */
@@ -127,15 +134,9 @@ export async function sendPhoneOtp(
 
   const hash = tokenHash(phone, otp);
   if (type === 'phone_change') {
-    await tx.query(
-      'update auth.users set phone_change = $2, phone_change_token = $3, phone_change_sent_at = now(), updated_at = now() where id = $1',
-      [user.id, phone, hash],
-    );
+    await setPhoneChange(tx, user.id, phone, hash);
   } else {
-    await tx.query(`update auth.users set ${columns.token} = $2, ${String(columns.sentAt)} = now(), updated_at = now() where id = $1`, [
-      user.id,
-      hash,
-    ]);
+    await setToken(tx, user.id, type, hash);
   }
   await storeOneTimeToken(tx, user.id, columns.ott, hash, type === 'phone_change' ? phone : (user.phone ?? ''));
   return messageId;
@@ -194,7 +195,7 @@ export async function signUpWithPhone(deps: AuthDeps, params: PhoneSignupParams,
       for (const [key, value] of Object.entries(params.data)) if (!(key in identityData)) identityData[key] = value;
       await insertIdentity(tx, user.id, 'phone', user.id, identityData);
       // RemoveUnconfirmedIdentities: the identity's data becomes the user's metadata, other identities go.
-      await tx.query('update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1', [user.id, JSON.stringify(identityData)]);
+      await replaceUserMetadata(tx, user, identityData);
       await tx.query(`delete from auth.identities where user_id = $1 and provider <> 'phone'`, [user.id]);
       user = (await findUserById(tx, user.id))!;
       await updateAppMetadataProviders(tx, user);
@@ -241,9 +242,14 @@ export interface PhoneVerification {
  * GoTrue's `verifyUserAndToken` + `smsVerify` for `sms` and `phone_change`, inside the caller's
  * transaction: the code must be the number's test OTP or match the stored hash within the SMS
  * OTP expiry. `sms` confirms the number; `phone_change` moves the user to the new number and
- * records it on the phone identity (creating one if missing). Returns the updated user.
+ * records it on the phone identity (creating one if missing). Returns the user before and after.
  */
-export async function verifyPhoneOtp(tx: Queryable, deps: AuthDeps, input: PhoneVerification, ip: string | undefined): Promise<User> {
+export async function verifyPhoneOtp(
+  tx: Queryable,
+  deps: AuthDeps,
+  input: PhoneVerification,
+  ip: string | undefined,
+): Promise<{ before: User; user: User }> {
   const { settings } = deps;
   const user =
     input.type === 'phone_change'
@@ -263,14 +269,14 @@ export async function verifyPhoneOtp(tx: Queryable, deps: AuthDeps, input: Phone
   if (input.type === 'sms') {
     await audit(tx, user.id, actorName(user), 'user_signedup', { provider: 'phone' }, ip);
     await confirmPhone(tx, user);
-    if (user.is_anonymous) await tx.query('update auth.users set is_anonymous = false, updated_at = now() where id = $1', [user.id]);
+    if (user.is_anonymous) await markPermanent(tx, user.id);
   } else {
     await applyPhoneChange(tx, user, input.phone, ip);
   }
   const updated = await findUserById(tx, user.id);
   if (!updated) throw internal('Database error finding user');
   await updateAppMetadataProviders(tx, updated);
-  return (await findUserById(tx, user.id))!;
+  return { before: user, user: (await findUserById(tx, user.id))! };
 }
 
 /**
@@ -289,13 +295,8 @@ export async function applyPhoneChange(tx: Queryable, user: User, phone: string,
     await insertIdentity(tx, user.id, 'phone', user.id, { sub: user.id, phone, email_verified: false, phone_verified: true });
   }
   // GoTrue's `ConfirmPhoneChange`: the pending number becomes the phone, confirmed now.
-  await tx.query(
-    `update auth.users set phone = $2, phone_change = '', phone_change_token = '', phone_confirmed_at = now(), updated_at = now()
-      where id = $1`,
-    [user.id, phone],
-  );
-  await tx.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
-  if (user.is_anonymous) await tx.query('update auth.users set is_anonymous = false, updated_at = now() where id = $1', [user.id]);
+  await confirmPhoneChange(tx, user.id, phone);
+  if (user.is_anonymous) await markPermanent(tx, user.id);
 }
 
 /** The error GoTrue answers when a phone request arrives with the phone provider off. */

@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Queryable } from './db.ts';
 import { badRequest, unprocessable } from './errors.ts';
 import { tokenHash } from './mail.ts';
-import type { SessionRow } from './sessions.ts';
+import { verifyPassword } from './passwords.ts';
+import { sessionAssurance, type SessionRow } from './sessions.ts';
 import type { AuthSettings } from './settings.ts';
+import { clearToken } from './user-writes.ts';
 import type { UserRow } from './users.ts';
 
 /** A session younger than this may change its password without a nonce (GoTrue's 24 hours). */
@@ -36,8 +38,33 @@ export async function requireRecentAuthentication(
   if (expired || expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
     throw unprocessable('reauthentication_not_valid', INVALID_NONCE);
   }
-  await db.query(`update auth.users set reauthentication_token = '', reauthentication_sent_at = null, updated_at = now() where id = $1`, [
-    user.id,
-  ]);
-  await db.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = 'reauthentication_token'`, [user.id]);
+  await clearToken(db, user.id, 'reauthentication');
+}
+
+/** Sign-in methods that proved control of the address or number just now (GoTrue's `IsRecovery`). */
+const CODE_METHODS = new Set(['otp', 'magiclink', 'recovery']);
+
+const CURRENT_PASSWORD_REQUIRED = 'Current password required when setting new password.';
+
+/**
+ * With `require_current_password` on, GoTrue asks for `current_password` before replacing a
+ * password the user has — unless the session was opened by a code or link (OTP, magic link,
+ * recovery), which is how a user who forgot it sets a new one. Missing → 400
+ * `current_password_required`; wrong → 400 `current_password_invalid` (same message).
+ */
+export async function requireCurrentPassword(
+  db: Queryable,
+  settings: AuthSettings,
+  user: UserRow,
+  session: SessionRow | undefined,
+  currentPassword: unknown,
+): Promise<void> {
+  if (!settings.email.requireCurrentPassword || !user.encrypted_password) return;
+  if (session && (await sessionAssurance(db, session.id)).amr.some((entry) => CODE_METHODS.has(entry.method))) return;
+  if (typeof currentPassword !== 'string' || currentPassword === '') {
+    throw badRequest('current_password_required', CURRENT_PASSWORD_REQUIRED);
+  }
+  if (!(await verifyPassword(currentPassword, user.encrypted_password))) {
+    throw badRequest('current_password_invalid', CURRENT_PASSWORD_REQUIRED);
+  }
 }

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from './db.ts';
+import { updateLastSignIn } from './user-writes.ts';
 import { NIL_INSTANCE } from './users.ts';
 
 export interface SessionRow {
@@ -58,7 +59,7 @@ export async function createSession(
     [sessionId, userId, factorId ?? null, client.userAgent ?? null, validInet(client.ip)],
   );
   const refreshToken = await insertRefreshToken(db, userId, sessionId, null);
-  await db.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [userId]);
+  await updateLastSignIn(db, userId);
   return { sessionId, refreshToken };
 }
 

@@ -12,6 +12,16 @@ const PASSWORD_CHARACTER_SETS: Record<string, string[]> = {
   ],
 };
 
+/** The account-change notices GoTrue can mail (`[auth.email.notification.<kind>]`) that Marquee Local sends. */
+export const NOTIFICATION_KINDS = ['password_changed', 'email_changed', 'phone_changed', 'mfa_factor_enrolled', 'mfa_factor_unenrolled'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** One notice: off unless `enabled = true` (GoTrue's default); `subject` replaces GoTrue's default subject. */
+export interface NotificationSettings {
+  enabled: boolean;
+  subject: string | undefined;
+}
+
 /** A Postgres hook (`[auth.hook.<name>]` with a `pg-functions://` URI). */
 export interface HookSettings {
   /** `"schema"."function"`, quoted for SQL, parsed from `pg-functions://postgres/<schema>/<fn>`. */
@@ -68,6 +78,12 @@ export interface AuthSettings {
     maxFrequencySeconds: number;
     /** `secure_password_change`: an old session needs a reauthentication nonce to change the password. */
     securePasswordChange: boolean;
+    /**
+     * `require_current_password`: `PUT /user {password}` needs `current_password`, unless the session
+     * was opened by a code or link (OTP, magic link, recovery) — GoTrue's `Session.IsRecovery`.
+     */
+    requireCurrentPassword: boolean;
+    notifications: Record<NotificationKind, NotificationSettings>;
     otpLength: number;
     otpExpirySeconds: number;
     /** Whether `[auth.email.smtp]` is enabled: the CLI applies `email_sent` only then. */
@@ -139,6 +155,8 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
       doubleConfirmChanges: email.double_confirm_changes !== false,
       maxFrequencySeconds: durationSeconds(email.max_frequency, 1),
       securePasswordChange: email.secure_password_change === true,
+      requireCurrentPassword: email.require_current_password === true,
+      notifications: readNotifications(config),
       otpLength: numberOr(email.otp_length, 6),
       otpExpirySeconds: numberOr(email.otp_expiry, 3600),
       smtpEnabled: smtp.enabled === true,
@@ -167,6 +185,14 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
         ? parseHookUri(String(beforeUserCreatedHook.uri ?? ''), 'before_user_created')
         : undefined,
   };
+}
+
+function readNotifications(config: LocalConfig): Record<NotificationKind, NotificationSettings> {
+  const entries = NOTIFICATION_KINDS.map((kind) => {
+    const table = section(config.toml, `auth.email.notification.${kind}`);
+    return [kind, { enabled: table.enabled === true, subject: nonEmptyString(table.subject) }] as const;
+  });
+  return Object.fromEntries(entries) as Record<NotificationKind, NotificationSettings>;
 }
 
 /** The CLI's template names the switch `enable_signup`; this project's config.toml names it `enabled`. */

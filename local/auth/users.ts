@@ -77,7 +77,7 @@ export interface User extends UserRow {
 
 /**
  * Columns GoTrue scans into Go strings: a NULL in any of them makes GoTrue fail with "converting
- * NULL to string is unsupported". Seeds that insert into auth.users must set them to ''.
+ * NULL to string is unsupported". Seeds writing rows of auth.users must set them to ''.
  */
 const NON_NULL_STRING_COLUMNS = [
   'confirmation_token',
@@ -207,71 +207,18 @@ export async function listUsers(db: Queryable, aud: string, page: number, perPag
   return { users, total: Number(count.rows[0]?.count ?? 0) };
 }
 
-export interface NewUser {
-  id?: string;
-  email?: string;
-  phone?: string;
-  encryptedPassword: string;
-  aud: string;
-  role: string;
-  appMetadata: JsonObject;
-  userMetadata: JsonObject;
-  isAnonymous?: boolean;
+/** GoTrue's metadata merge: keys set to null are removed, others replaced. */
+export function mergeMetadata(current: JsonObject | null, updates: JsonObject): JsonObject {
+  const merged: JsonObject = { ...(current ?? {}) };
+  for (const [key, value] of Object.entries(updates)) {
+    if (value === null || value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
-/**
- * Inserts a user the way GoTrue's `tx.Create(user)` + `SetRole` do: every string column set
- * (''), the role written by a second statement, so triggers on auth.users see GoTrue's order.
- */
-export async function insertUser(db: Queryable, user: NewUser): Promise<string> {
-  const id = user.id ?? randomUUID();
-  await db.query(
-    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, phone, raw_app_meta_data,
-        raw_user_meta_data, confirmation_token, recovery_token, email_change_token_new, email_change,
-        email_change_token_current, phone_change, phone_change_token, reauthentication_token,
-        email_change_confirm_status, is_sso_user, is_anonymous, created_at, updated_at)
-     values ($1, $2, $3, '', $4, $5, $6, $7, $8, '', '', '', '', '', '', '', '', 0, false, $9, now(), now())`,
-    [
-      NIL_INSTANCE,
-      id,
-      user.aud,
-      user.email ? user.email.toLowerCase() : null,
-      user.encryptedPassword,
-      user.phone || null,
-      JSON.stringify(user.appMetadata),
-      JSON.stringify(user.userMetadata),
-      user.isAnonymous ?? false,
-    ],
-  );
-  await db.query('update auth.users set role = $2, updated_at = now() where id = $1', [id, user.role]);
-  return id;
-}
-
-/** The row of a new email user (`SignupParams.ToUserModel` for the email provider). */
-export function newEmailUser(
-  settings: { audience: string; defaultRole: string },
-  user: { id?: string; email: string; encryptedPassword: string; data: JsonObject },
-): NewUser {
-  return {
-    id: user.id,
-    email: user.email,
-    encryptedPassword: user.encryptedPassword,
-    aud: settings.audience,
-    role: settings.defaultRole,
-    appMetadata: { provider: 'email', providers: ['email'] },
-    userMetadata: user.data,
-  };
-}
-
-/** A new, unconfirmed email user as GoTrue's `signupNewUser` makes one; returns its id. */
-export function insertEmailUser(
-  db: Queryable,
-  settings: { audience: string; defaultRole: string },
-  user: { id?: string; email: string; encryptedPassword: string; data: JsonObject },
-): Promise<string> {
-  return insertUser(db, newEmailUser(settings, user)).catch((error: unknown) => {
-    throw internal('Database error saving new user', error);
-  });
+export function isPhoneConfirmed(user: UserRow): boolean {
+  return user.phone_confirmed_at !== null;
 }
 
 export async function insertIdentity(
@@ -290,64 +237,6 @@ export async function insertIdentity(
   );
 }
 
-/** GoTrue's metadata merge: keys set to null are removed, others replaced. */
-export function mergeMetadata(current: JsonObject | null, updates: JsonObject): JsonObject {
-  const merged: JsonObject = { ...(current ?? {}) };
-  for (const [key, value] of Object.entries(updates)) {
-    if (value === null || value === undefined) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
-
-export async function updateUserMetadata(db: Queryable, user: UserRow, updates: JsonObject): Promise<void> {
-  user.raw_user_meta_data = mergeMetadata(user.raw_user_meta_data, updates);
-  await db.query('update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1', [
-    user.id,
-    JSON.stringify(user.raw_user_meta_data),
-  ]);
-}
-
-export async function updateAppMetadata(db: Queryable, user: UserRow, updates: JsonObject): Promise<void> {
-  user.raw_app_meta_data = mergeMetadata(user.raw_app_meta_data, updates);
-  await db.query('update auth.users set raw_app_meta_data = $2, updated_at = now() where id = $1', [
-    user.id,
-    JSON.stringify(user.raw_app_meta_data),
-  ]);
-}
-
-/** Marks the email confirmed, as GoTrue's `User.Confirm` (also sets user_metadata.email_verified). */
-export async function confirmEmail(db: Queryable, user: UserRow): Promise<void> {
-  await db.query(
-    `update auth.users set confirmation_token = '', email_confirmed_at = now(), updated_at = now() where id = $1`,
-    [user.id],
-  );
-  await updateUserMetadata(db, user, { email_verified: true });
-  await db.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
-}
-
-/** GoTrue's `User.ConfirmPhone`: the confirmation token spent, `phone_confirmed_at` set, one-time tokens cleared. */
-export async function confirmPhone(db: Queryable, user: UserRow): Promise<void> {
-  await db.query(`update auth.users set confirmation_token = '', phone_confirmed_at = now(), updated_at = now() where id = $1`, [user.id]);
-  await db.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
-}
-
-/** GoTrue's `UpdateAppMetaDataProviders`: `providers` from the user's identities (oldest first), `provider` the first. */
-export async function updateAppMetadataProviders(db: Queryable, user: UserRow): Promise<void> {
-  const { rows } = await db.query<{ provider: string }>('select provider from auth.identities where user_id = $1 order by created_at asc', [
-    user.id,
-  ]);
-  const providers = [...new Set(rows.map((r) => r.provider))];
-  await updateAppMetadata(db, user, providers.length ? { providers, provider: providers[0] } : { providers });
-}
-
-export function isPhoneConfirmed(user: UserRow): boolean {
-  return user.phone_confirmed_at !== null;
-}
-
-export async function touchLastSignIn(db: Queryable, userId: string): Promise<void> {
-  await db.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [userId]);
-}
 
 export function isBanned(user: UserRow): boolean {
   return user.banned_until !== null && user.banned_until.getTime() > Date.now();

@@ -5,7 +5,8 @@ import { forbidden, internal, validationFailed } from './errors.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import { PKCE_PREFIX } from './pkce.ts';
 import type { AuthSettings } from './settings.ts';
-import { confirmEmail, findUserById, hasPassword, insertIdentity, isBanned, isEmailConfirmed, type User } from './users.ts';
+import { clearToken, confirmEmail, confirmEmailChange as applyEmailChange, confirmEmailChangeHalf, setEncryptedPassword } from './user-writes.ts';
+import { findUserById, hasPassword, insertIdentity, isBanned, isEmailConfirmed, type User } from './users.ts';
 
 /** The email verification types `/verify` accepts. */
 export const VERIFY_TYPES = ['signup', 'invite', 'recovery', 'magiclink', 'email_change', 'email'] as const;
@@ -99,8 +100,7 @@ export async function applyVerification(tx: Queryable, settings: AuthSettings, i
     case 'recovery':
     case 'magiclink':
       if (!matches(user.recovery_token, presentedHash) || expired(user.recovery_sent_at, expiry)) throw invalid();
-      await tx.query(`update auth.users set recovery_token = '', recovery_sent_at = null, updated_at = now() where id = $1`, [user.id]);
-      await tx.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = 'recovery_token'`, [user.id]);
+      await clearToken(tx, user.id, 'recovery');
       if (isEmailConfirmed(user)) {
         await audit(tx, user.id, user.email, 'login', undefined, ip);
       } else {
@@ -115,8 +115,7 @@ export async function applyVerification(tx: Queryable, settings: AuthSettings, i
       const secure = settings.email.doubleConfirmChanges && user.email_change_token_current !== '' && !!user.email;
       if (secure && user.email_change_confirm_status === 0) {
         const column = matchesCurrent ? 'email_change_token_current' : 'email_change_token_new';
-        await tx.query(`update auth.users set ${column} = '', email_change_confirm_status = 1, updated_at = now() where id = $1`, [user.id]);
-        await tx.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [user.id, column]);
+        await confirmEmailChangeHalf(tx, user.id, column);
         return { kind: 'awaiting_other_confirmation' };
       }
       await confirmEmailChange(tx, user, ip);
@@ -134,10 +133,7 @@ export async function applyVerification(tx: Queryable, settings: AuthSettings, i
  */
 async function confirmSignup(tx: Queryable, user: User, ip: string | undefined): Promise<void> {
   if (!hasPassword(user) && user.invited_at) {
-    await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [
-      user.id,
-      await hashPassword(randomPassword()),
-    ]);
+    await setEncryptedPassword(tx, user.id, await hashPassword(randomPassword()));
   }
   await audit(tx, user.id, user.email, 'user_signedup', { provider: 'email' }, ip);
   await confirmEmail(tx, user);
@@ -161,12 +157,5 @@ async function confirmEmailChange(tx: Queryable, user: User, ip: string | undefi
   } else {
     await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: newEmail, email_verified: true, phone_verified: false });
   }
-  await tx.query(
-    `update auth.users set email = $2, email_change = '', email_change_token_new = '', email_change_token_current = '',
-            email_change_confirm_status = 0, email_change_sent_at = null, email_confirmed_at = coalesce(email_confirmed_at, now()),
-            is_anonymous = false, updated_at = now()
-      where id = $1`,
-    [user.id, newEmail],
-  );
-  await tx.query(`delete from auth.one_time_tokens where user_id = $1 and token_type::text like 'email_change%'`, [user.id]);
+  await applyEmailChange(tx, user.id, newEmail);
 }

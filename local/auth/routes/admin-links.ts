@@ -7,15 +7,13 @@ import { notFound, unprocessable, validationFailed } from '../errors.ts';
 import { generateOtp, safeRedirect, sendInvite, storeEmailToken, storeOneTimeToken, tokenHash, verifyLink, type EmailAction } from '../mail.ts';
 import { checkPasswordStrength, hashPassword, randomPassword } from '../passwords.ts';
 import { objectParam, readJsonBody, requireAdmin, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
+import { insertEmailUser, markInvited, newEmailUser, setEmailChange, updateUserMetadata } from '../user-writes.ts';
 import {
   findUserByEmail,
   findUserById,
   findUserWithEmailIdentity,
   insertIdentity,
-  insertEmailUser,
   isEmailConfirmed,
-  newEmailUser,
-  updateUserMetadata,
   userJson,
   type JsonObject,
   type User,
@@ -131,7 +129,7 @@ async function prepareLink(tx: Queryable, deps: AuthDeps, request: LinkRequest):
       if (user && type === 'signup') await updateUserMetadata(tx, user, request.data);
       if (!user) user = await createEmailUser(tx, deps, email, type === 'signup' ? request.password : '', request.data);
       await storeEmailToken(tx, user, 'confirmation', hashedToken);
-      if (type === 'invite') await tx.query('update auth.users set invited_at = now() where id = $1', [user.id]);
+      if (type === 'invite') await markInvited(tx, user.id);
       return user;
     }
     case 'email_change_current':
@@ -144,11 +142,7 @@ async function prepareLink(tx: Queryable, deps: AuthDeps, request: LinkRequest):
       if (await findUserWithEmailIdentity(tx, newEmail, user.aud, user.id)) throw unprocessable('email_exists', DUPLICATE_EMAIL);
       const current = type === 'email_change_current' ? hashedToken : user.email_change_token_current;
       const next = type === 'email_change_new' ? tokenHash(newEmail, request.otp) : user.email_change_token_new;
-      await tx.query(
-        `update auth.users set email_change = $2, email_change_sent_at = now(), email_change_confirm_status = 0,
-                email_change_token_current = $3, email_change_token_new = $4, updated_at = now() where id = $1`,
-        [user.id, newEmail, current, next],
-      );
+      await setEmailChange(tx, user.id, { newEmail, tokenNew: next, tokenCurrent: current });
       if (current) await storeOneTimeToken(tx, user.id, 'email_change_token_current', current, user.email ?? '');
       if (next) await storeOneTimeToken(tx, user.id, 'email_change_token_new', next, newEmail);
       return user;

@@ -3,23 +3,23 @@ import { audit } from '../audit.ts';
 import { badRequest, internal, notFound, unprocessable, validationFailed } from '../errors.ts';
 import { checkPasswordStrength, hashPassword, randomPassword } from '../passwords.ts';
 import { readJsonBody, requireAdmin, stringParam, objectParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
-import { deleteAllSessions } from '../sessions.ts';
 import { parseGoDuration } from '../settings.ts';
 import {
+  ban,
   confirmEmail,
-  factorJson,
-  findUserById,
-  findUserWithEmailIdentity,
-  hasPassword,
-  insertIdentity,
+  confirmPhone,
+  deleteUser,
   insertUser,
-  isUuid,
-  listUsers,
+  markPermanent,
+  setEmail,
+  setPhone,
+  setRole,
+  softDeleteUser,
   updateAppMetadata,
+  updatePassword,
   updateUserMetadata,
-  userJson,
-  type User,
-} from '../users.ts';
+} from '../user-writes.ts';
+import { factorJson, findUserById, findUserWithEmailIdentity, hasPassword, insertIdentity, isUuid, listUsers, userJson, type User } from '../users.ts';
 import { validateEmail, validatePhone } from '../validation.ts';
 
 /** The admin user API (`/admin/users…`), for service_role callers, as GoTrue's admin handlers. */
@@ -100,8 +100,8 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
         let user = (await findUserById(tx, userId))!;
         if (appMetadata) await updateAppMetadata(tx, user, appMetadata);
         if (body.email_confirm === true) await confirmEmail(tx, user);
-        if (body.phone_confirm === true) await tx.query('update auth.users set phone_confirmed_at = now() where id = $1', [userId]);
-        if (banUntil !== undefined) await tx.query('update auth.users set banned_until = $2 where id = $1', [userId, banUntil]);
+        if (body.phone_confirm === true) await confirmPhone(tx, user);
+        if (banUntil !== undefined) await ban(tx, userId, banUntil);
         await audit(tx, userId, actor(c), 'user_signedup', { provider: providers[0] }, undefined);
         user = (await findUserById(tx, userId))!;
         return user;
@@ -123,22 +123,19 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const password = typeof body.password === 'string' ? body.password : undefined;
     if (password !== undefined) checkPasswordStrength(settings, password);
     const encrypted = password !== undefined ? await hashPassword(password) : undefined;
+    const addingFirstPassword = !!password && !hasPassword(user);
     const userMetadata = objectParam(body, 'user_metadata');
     const appMetadata = objectParam(body, 'app_metadata');
     const role = stringParam(body, 'role');
 
     await db
       .transaction(async (tx) => {
-        if (role) await tx.query('update auth.users set role = $2, updated_at = now() where id = $1', [user.id, role]);
+        // GoTrue's adminUserUpdate, step by step: each write is the model's named operation.
+        if (role) await setRole(tx, user.id, role);
         if (body.email_confirm === true) await confirmEmail(tx, user);
-        if (body.phone_confirm === true) await tx.query('update auth.users set phone_confirmed_at = now() where id = $1', [user.id]);
-        if (encrypted !== undefined) {
-          await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [user.id, encrypted]);
-          await deleteAllSessions(tx, user.id);
-          if (!hasPassword(user) && user.email && !user.identities.some((i) => i.provider === 'email')) {
-            await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: user.email, email_verified: false, phone_verified: false });
-          }
-        }
+        if (body.phone_confirm === true) await confirmPhone(tx, user);
+        // Pending links and codes die with the old password, and every session is signed out.
+        if (encrypted !== undefined) await updatePassword(tx, user.id, encrypted, null);
         if (email) {
           const identity = user.identities.find((i) => i.provider === 'email');
           if (identity) {
@@ -149,12 +146,30 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
           } else {
             await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email, email_verified: body.email_confirm === true, phone_verified: false });
           }
-          await tx.query('update auth.users set email = $2, updated_at = now() where id = $1', [user.id, email]);
+          if (user.is_anonymous && body.email_confirm === true) await markPermanent(tx, user.id);
+          await setEmail(tx, user.id, email);
         }
-        if (phone) await tx.query('update auth.users set phone = $2, updated_at = now() where id = $1', [user.id, phone]);
+        if (phone) {
+          const identity = user.identities.find((i) => i.provider === 'phone');
+          const phoneData = { phone, phone_verified: body.phone_confirm === true };
+          if (identity) {
+            await tx.query(`update auth.identities set identity_data = identity_data || $2::jsonb, updated_at = now() where id = $1`, [
+              identity.id,
+              JSON.stringify(phoneData),
+            ]);
+          } else {
+            await insertIdentity(tx, user.id, 'phone', user.id, { sub: user.id, ...phoneData, email_verified: false });
+          }
+          if (user.is_anonymous && body.phone_confirm === true) await markPermanent(tx, user.id);
+          await setPhone(tx, user.id, phone);
+        }
+        if (addingFirstPassword && (email || user.email) && !user.identities.some((i) => i.provider === 'email')) {
+          const address = email || user.email!;
+          await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: address, email_verified: false, phone_verified: false });
+        }
         if (appMetadata) await updateAppMetadata(tx, user, appMetadata);
         if (userMetadata) await updateUserMetadata(tx, user, userMetadata);
-        if (banUntil !== undefined) await tx.query('update auth.users set banned_until = $2 where id = $1', [user.id, banUntil]);
+        if (banUntil !== undefined) await ban(tx, user.id, banUntil);
         await audit(tx, user.id, actor(c), 'user_modified', { user_id: user.id, user_email: user.email }, undefined);
       })
       .catch((error: unknown) => {
@@ -170,18 +185,9 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       await audit(tx, user.id, actor(c), 'user_deleted', { user_id: user.id, user_email: user.email }, undefined);
       if (body.should_soft_delete === true) {
         if (user.deleted_at) return;
-        await tx.query(
-          `update auth.users set email = null, phone = null, email_change = '', phone_change = '', encrypted_password = null,
-                  confirmation_token = '', recovery_token = '', email_change_token_current = '', email_change_token_new = '',
-                  phone_change_token = '', deleted_at = now(), updated_at = now()
-            where id = $1`,
-          [user.id],
-        );
-        await tx.query('delete from auth.identities where user_id = $1', [user.id]);
-        await tx.query('delete from auth.mfa_factors where user_id = $1', [user.id]);
-        await deleteAllSessions(tx, user.id);
+        await softDeleteUser(tx, user.id);
       } else {
-        await tx.query('delete from auth.users where id = $1', [user.id]).catch((error: unknown) => {
+        await deleteUser(tx, user.id).catch((error: unknown) => {
           throw internal('Database error deleting user', error);
         });
       }

@@ -10,16 +10,14 @@ import { actorName, messageChannel, phoneProviderDisabled, sendPhoneOtp, signUpW
 import { createFlowState, flowTypeOf, pkceParams, validatePkceParams, type PkceParams } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { clientInfo, objectParam, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
+import { confirmEmail, insertUser, newEmailUser, replaceUserMetadata } from '../user-writes.ts';
 import {
-  confirmEmail,
   findUserByEmail,
   findUserById,
   findUserByPhone,
   insertIdentity,
-  insertUser,
   isEmailConfirmed,
   isPhoneConfirmed,
-  newEmailUser,
   type JsonObject,
   type User,
 } from '../users.ts';
@@ -227,6 +225,7 @@ async function createPasswordlessUser(tx: Queryable, deps: AuthDeps, email: stri
   const userId = await insertUser(tx, newUser);
   const identityData: JsonObject = { sub: userId, email, email_verified: false, phone_verified: false, ...data };
   await insertIdentity(tx, userId, 'email', userId, identityData);
-  await tx.query('update auth.users set raw_user_meta_data = $2 where id = $1', [userId, JSON.stringify(identityData)]);
-  return (await findUserById(tx, userId))!;
+  const user = (await findUserById(tx, userId))!;
+  await replaceUserMetadata(tx, user, identityData);
+  return user;
 }

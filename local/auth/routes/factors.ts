@@ -10,6 +10,7 @@ import {
   newTotp,
   verifyTotp,
 } from '../mfa.ts';
+import { sendNotice } from '../mail.ts';
 import { clientInfo, readJsonBody, requireUser, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
 import {
   addAmrClaim,
@@ -26,6 +27,7 @@ import { findUserById, isUuid, type FactorRow } from '../users.ts';
 export function factorRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { settings, db } = deps;
+  const mailDeps = { ...deps, emailLimiter: deps.limits.emailSent };
   app.use('/factors', requireUser(deps));
   app.use('/factors/*', requireUser(deps));
   app.use('/factors', notAnonymous);
@@ -133,6 +135,10 @@ export function factorRoutes(deps: AuthDeps): Hono<AuthEnv> {
       await tx.query(`delete from auth.mfa_factors where user_id = $1 and factor_type = 'totp' and status = 'unverified'`, [user.id]);
       return tokenResponseJson({ accessToken, refreshToken, user: (await findUserById(tx, user.id))! });
     });
+    const user = c.get('user');
+    if (factor.status !== 'verified' && user.email) {
+      await sendNotice(mailDeps, 'mfa_factor_enrolled', user.email, { email: user.email, factorType: factor.factor_type });
+    }
     return c.json(response);
   });
 
@@ -149,6 +155,7 @@ export function factorRoutes(deps: AuthDeps): Hono<AuthEnv> {
       await audit(tx, user.id, user.email, 'factor_unenrolled', { factor_id: factor.id, factor_status: factor.status, session_id: session.id }, clientInfo(c).ip);
       await downgradeSessionsOfFactor(tx, factor);
     });
+    if (user.email) await sendNotice(mailDeps, 'mfa_factor_unenrolled', user.email, { email: user.email, factorType: factor.factor_type });
     return c.json({ id: factor.id });
   });
 

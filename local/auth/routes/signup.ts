@@ -10,15 +10,12 @@ import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../
 import { enforceRateLimit } from '../rate-limit.ts';
 import { clientInfo, objectParam, readJsonBody, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
 import { issueSession } from '../tokens.ts';
+import { confirmEmail, insertEmailUser, insertUser, newEmailUser, replaceUserMetadata, setEncryptedPassword } from '../user-writes.ts';
 import {
-  confirmEmail,
   findUserById,
   findUserWithEmailIdentity,
   insertIdentity,
-  insertEmailUser,
-  insertUser,
   isEmailConfirmed,
-  newEmailUser,
   sanitizedUser,
   userJson,
   type JsonObject,
@@ -79,7 +76,7 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (existing) {
         // An unconfirmed user signing up again takes the new password and metadata.
         userId = existing.id;
-        await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [userId, encryptedPassword]);
+        await setEncryptedPassword(tx, userId, encryptedPassword);
       } else {
         userId = await insertEmailUser(tx, settings, { id: newUserId, email: address, encryptedPassword, data });
       }
@@ -88,12 +85,8 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
       const identity = await tx.query('select 1 from auth.identities where provider_id = $1 and provider = $2', [userId, 'email']);
       if (identity.rowCount === 0) await insertIdentity(tx, userId, 'email', userId, identityData);
       // GoTrue's RemoveUnconfirmedIdentities: the unconfirmed user's metadata is the identity's.
-      await tx.query('update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1', [
-        userId,
-        JSON.stringify(identityData),
-      ]);
-
       const user = (await findUserById(tx, userId))!;
+      await replaceUserMetadata(tx, user, identityData);
       if (settings.email.autoconfirm) {
         await audit(tx, userId, address, 'user_signedup', { provider: 'email' }, clientInfo(c).ip);
         await confirmEmail(tx, user);

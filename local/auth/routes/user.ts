@@ -1,22 +1,21 @@
 import { Hono } from 'hono';
 import { audit } from '../audit.ts';
 import { AuthError, forbidden, unprocessable, validationFailed } from '../errors.ts';
-import { sendEmailChange } from '../mail.ts';
+import { sendChangeNotices, sendEmailChange, sendNotice } from '../mail.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../passwords.ts';
 import { actorName, applyPhoneChange, messageChannel, sendPhoneOtp } from '../phone.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { createFlowState, flowTypeOf, pkceParams, validatePkceParams } from '../pkce.ts';
-import { requireRecentAuthentication } from '../reauthentication.ts';
+import { requireCurrentPassword, requireRecentAuthentication } from '../reauthentication.ts';
 import { clientInfo, objectParam, readJsonBody, requireUser, stringParam, type AuthDeps, type AuthEnv } from '../request.ts';
 import { deleteAllSessions, deleteOtherSessions, deleteSession } from '../sessions.ts';
+import { confirmEmailChange, updateAppMetadata, updatePassword, updateUserMetadata } from '../user-writes.ts';
 import {
   findUserById,
   findUserByPhone,
   findUserWithEmailIdentity,
   hasPassword,
   insertIdentity,
-  updateAppMetadata,
-  updateUserMetadata,
   userJson,
 } from '../users.ts';
 import { validateEmail, validatePhone } from '../validation.ts';
@@ -68,25 +67,18 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const addingFirstPassword = !!password && !hasPassword(user);
     let encrypted: string | undefined;
     if (password !== undefined) {
-      if (password && hasPassword(user) && (await verifyPassword(password, user.encrypted_password))) {
-        throw unprocessable('same_password', 'New password should be different from the old password.');
+      if (password && hasPassword(user)) {
+        await requireCurrentPassword(db.pool, settings, user, session, body.current_password);
+        if (await verifyPassword(password, user.encrypted_password)) {
+          throw unprocessable('same_password', 'New password should be different from the old password.');
+        }
       }
       encrypted = await hashPassword(password);
     }
 
     await db.transaction(async (tx) => {
       if (encrypted !== undefined) {
-        await tx.query(
-          `update auth.users set encrypted_password = $2, confirmation_token = '', confirmation_sent_at = null,
-                  recovery_token = '', recovery_sent_at = null, email_change_token_current = '', email_change_token_new = '',
-                  email_change_sent_at = null, phone_change_token = '', phone_change_sent_at = null,
-                  reauthentication_token = '', reauthentication_sent_at = null, updated_at = now()
-            where id = $1`,
-          [user.id, encrypted],
-        );
-        await tx.query('delete from auth.one_time_tokens where user_id = $1', [user.id]);
-        if (session) await deleteOtherSessions(tx, user.id, session.id);
-        else await deleteAllSessions(tx, user.id);
+        await updatePassword(tx, user.id, encrypted, session?.id ?? null);
         await audit(tx, user.id, user.email, 'user_updated_password', undefined, client.ip);
         if (addingFirstPassword && user.email && !user.identities.some((i) => i.provider === 'email')) {
           await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email: user.email, email_verified: false, phone_verified: false });
@@ -96,10 +88,8 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (appData) await updateAppMetadata(tx, user, appData);
       if (changingEmail) {
         if (user.is_anonymous && settings.email.autoconfirm) {
-          await tx.query(`update auth.users set email = $2, email_confirmed_at = now(), is_anonymous = false, updated_at = now() where id = $1`, [
-            user.id,
-            email,
-          ]);
+          // An anonymous user adding an address with autoconfirm: GoTrue's emailChangeVerify at once.
+          await confirmEmailChange(tx, user.id, email);
           await insertIdentity(tx, user.id, 'email', user.id, { sub: user.id, email, email_verified: true, phone_verified: false });
         } else {
           const fresh = (await findUserById(tx, user.id))!;
@@ -116,7 +106,11 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       }
       await audit(tx, user.id, actorName(user), 'user_modified', undefined, client.ip);
     });
-    return c.json(userJson((await findUserById(db.pool, user.id))!));
+    const fresh = (await findUserById(db.pool, user.id))!;
+    const mailDeps = { ...deps, emailLimiter: deps.limits.emailSent };
+    if (encrypted !== undefined && fresh.email) await sendNotice(mailDeps, 'password_changed', fresh.email, { email: fresh.email });
+    await sendChangeNotices(mailDeps, user, fresh);
+    return c.json(userJson(fresh));
   });
 
   app.post('/logout', authenticated, async (c) => {

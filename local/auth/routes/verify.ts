@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { AuthError, validationFailed } from '../errors.ts';
-import { safeRedirect, tokenHash } from '../mail.ts';
+import { safeRedirect, sendChangeNotices, tokenHash } from '../mail.ts';
 import { PHONE_VERIFY_TYPES, verifyPhoneOtp, type PhoneVerifyType } from '../phone.ts';
 import { authenticationMethodOf, issueAuthCode, PKCE_PREFIX } from '../pkce.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
@@ -34,6 +34,7 @@ const OAUTH_ERRORS: Record<number, string> = {
 export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { settings, db } = deps;
+  const mailDeps = { ...deps, emailLimiter: deps.limits.emailSent };
 
   app.post('/verify', async (c) => {
     enforceRateLimit(c, deps.limits.verify);
@@ -54,10 +55,11 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
         // GoTrue looks the user up by email for the other types: with no email, there is none.
         throw invalidCode();
       }
-      const session = await db.transaction(async (tx) => {
-        const user = await verifyPhoneOtp(tx, deps, { type: rawType as PhoneVerifyType, phone: number, token }, client.ip);
-        return issueSession(tx, deps, user.id, 'otp', client);
+      const { session, before, after } = await db.transaction(async (tx) => {
+        const verified = await verifyPhoneOtp(tx, deps, { type: rawType as PhoneVerifyType, phone: number, token }, client.ip);
+        return { session: await issueSession(tx, deps, verified.user.id, 'otp', client), before: verified.before, after: verified.user };
       });
+      await sendChangeNotices(mailDeps, before, after);
       return c.json(session);
     }
     if (PHONE_VERIFY_TYPES.includes(rawType)) {
@@ -91,11 +93,12 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
     const type = verifyType(rawType);
     const user = await findUser(type);
 
-    const result = await db.transaction(async (tx) => {
+    const { result, after } = await db.transaction(async (tx) => {
       const outcome = await applyVerification(tx, settings, { user, type, presentedHash, viaLink: !!hash, ip: client.ip });
-      if (outcome.kind === 'awaiting_other_confirmation') return { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' };
-      return issueSession(tx, deps, outcome.user.id, 'otp', client);
+      if (outcome.kind === 'awaiting_other_confirmation') return { result: { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' } };
+      return { result: await issueSession(tx, deps, outcome.user.id, 'otp', client), after: outcome.user };
     });
+    if (user && after) await sendChangeNotices(mailDeps, user, after);
     return c.json(result);
   });
 
@@ -114,15 +117,15 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (PHONE_VERIFY_TYPES.includes(rawType)) throw validationFailed('Invalid email verification type');
       const type = verifyType(rawType);
       const user = await findUserByTokenHash(db.pool, type, token);
-      const location = await db.transaction(async (tx) => {
+      const { location, after } = await db.transaction(async (tx) => {
         const outcome = await applyVerification(tx, settings, { user, type, presentedHash: token, viaLink: true, ip: client.ip });
-        if (outcome.kind === 'awaiting_other_confirmation') return messageRedirect(redirectTo, SINGLE_CONFIRMATION_ACCEPTED, pkce);
+        if (outcome.kind === 'awaiting_other_confirmation') return { location: messageRedirect(redirectTo, SINGLE_CONFIRMATION_ACCEPTED, pkce) };
         if (pkce) {
           const code = await issueAuthCode(tx, outcome.user.id, authenticationMethodOf(outcome.type));
-          return withQuery(redirectTo, { code });
+          return { location: withQuery(redirectTo, { code }), after: outcome.user };
         }
         const session = await issueSession(tx, deps, outcome.user.id, 'otp', client);
-        return withFragment(redirectTo, {
+        const fragment = withFragment(redirectTo, {
           access_token: String(session.access_token),
           expires_at: String(session.expires_at),
           expires_in: String(session.expires_in),
@@ -130,7 +133,9 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
           token_type: 'bearer',
           type: rawType,
         });
+        return { location: fragment, after: outcome.user };
       });
+      if (user && after) await sendChangeNotices(mailDeps, user, after);
       return c.redirect(location, 303);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

@@ -126,8 +126,8 @@ describe('auth: invite', () => {
     expect(verified.error).toBeNull();
     expect(verified.data.user?.email_confirmed_at).toBeTruthy();
 
-    expect((await invitee.auth.updateUser({ password: 'invited-pass-1' })).error).toBeNull();
-    expect((await client().auth.signInWithPassword({ email, password: 'invited-pass-1' })).error).toBeNull();
+    expect((await invitee.auth.updateUser({ password: 'Invited-pass-1' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'Invited-pass-1' })).error).toBeNull();
   });
 
   it('inviting a confirmed address is 422 email_exists; anon callers are 403', async () => {

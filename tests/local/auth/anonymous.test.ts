@@ -28,7 +28,7 @@ describe('auth: anonymous sign-ins', () => {
   it('an anonymous user cannot set a password without an email, and becomes permanent by adding one', async () => {
     const supabase = auth.client();
     await supabase.auth.signInAnonymously();
-    const denied = await supabase.auth.updateUser({ password: 'anon-pass-1' });
+    const denied = await supabase.auth.updateUser({ password: 'Anon-pass-1' });
     expect(denied.error?.status).toBe(422);
 
     const email = uniqueEmail('anon-upgrade');

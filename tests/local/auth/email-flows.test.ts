@@ -13,8 +13,8 @@ describe('auth: recovery, magic link and OTP', () => {
     const verified = await supabase.auth.verifyOtp({ email, token: otp, type: 'recovery' });
     expect(verified.error).toBeNull();
     expect(verified.data.session).not.toBeNull();
-    expect((await supabase.auth.updateUser({ password: 'recovered-pass-3' })).error).toBeNull();
-    expect((await client().auth.signInWithPassword({ email, password: 'recovered-pass-3' })).error).toBeNull();
+    expect((await supabase.auth.updateUser({ password: 'Recovered-pass-3' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'Recovered-pass-3' })).error).toBeNull();
 
     // A code is single use.
     const again = await client().auth.verifyOtp({ email, token: otp, type: 'recovery' });

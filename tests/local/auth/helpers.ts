@@ -19,7 +19,7 @@ export function uniqueIp(): string {
   return `10.${b[0]}.${b[1]}.${b[2]}`;
 }
 
-export const PASSWORD = 'correct-horse-1';
+export const PASSWORD = 'Correct-horse-1';
 
 /** Signs up (confirmations are off in config.toml) and returns the client holding the session. */
 export async function signedInUser(tag = 'user') {

@@ -50,7 +50,7 @@ describe('auth: custom access token hook', () => {
   });
 
   it('adds the claims the hook returns, given user_id, claims and authentication_method', async () => {
-    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('hooked'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('hooked'), password: 'Hooked-pass-1' } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; user: { id: string } };
     const claims = decodeJwt(body.access_token);
@@ -58,13 +58,13 @@ describe('auth: custom access token hook', () => {
   });
 
   it('answers a hook error object with its http_code and message', async () => {
-    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('deny'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('deny'), password: 'Hooked-pass-1' } });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ message: 'Accounts like this are not allowed' });
   });
 
   it('rejects claims missing a required claim: 500 with the schema message', async () => {
-    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('broken'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('broken'), password: 'Hooked-pass-1' } });
     expect(response.status).toBe(500);
     const body = (await response.json()) as { code: string; message: string };
     expect(body.code).toBe('unexpected_failure');
@@ -73,7 +73,7 @@ describe('auth: custom access token hook', () => {
   });
 
   it('a hook that raises is a 500 naming the hook URI', async () => {
-    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('raise'), password: 'hooked-pass-1' } });
+    const response = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('raise'), password: 'Hooked-pass-1' } });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ message: `Error running hook URI: pg-functions://postgres/${HOOK_SCHEMA}/hook` });
   });
@@ -98,7 +98,7 @@ describe('auth: asymmetric signing keys (auth.signing_keys_path)', () => {
   });
 
   it('signs access tokens with RS256 and publishes the public key at /.well-known/jwks.json', async () => {
-    const signup = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('rs256'), password: 'signing-pass-1' } });
+    const signup = await auth.request('/signup', { method: 'POST', body: { email: uniqueEmail('rs256'), password: 'Signing-pass-1' } });
     expect(signup.status).toBe(200);
     const { access_token: token } = (await signup.json()) as { access_token: string };
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', kid: 'test-rs256', typ: 'JWT' });

@@ -225,7 +225,7 @@ describe('auth: phone sign-up with confirmations on, SMS through the Send SMS ho
     const { data } = await auth.client().auth.signUp({ phone, password: PASSWORD });
     await auth.client().auth.verifyOtp({ phone, token: await latestCode(phone), type: 'sms' });
 
-    const again = await auth.request('/signup', { method: 'POST', body: { phone, password: 'another-pass-1' } });
+    const again = await auth.request('/signup', { method: 'POST', body: { phone, password: 'Another-pass-1' } });
     expect(again.status).toBe(200);
     const user = (await again.json()) as { id: string; phone: string; identities: unknown[]; phone_confirmed_at?: string };
     expect(user.id).not.toBe(data.user!.id);

@@ -78,8 +78,8 @@ describe('auth: PKCE flow', () => {
     const exchanged = await supabase.auth.exchangeCodeForSession(location.searchParams.get('code')!);
     expect(exchanged.error).toBeNull();
     expect(decodeJwt(exchanged.data.session!.access_token).amr).toEqual([expect.objectContaining({ method: 'recovery' })]);
-    expect((await supabase.auth.updateUser({ password: 'pkce-recovered-1' })).error).toBeNull();
-    expect((await client().auth.signInWithPassword({ email, password: 'pkce-recovered-1' })).error).toBeNull();
+    expect((await supabase.auth.updateUser({ password: 'Pkce-recovered-1' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'Pkce-recovered-1' })).error).toBeNull();
   });
 
   it('the mailed code still verifies with verifyOtp() in a PKCE flow', async () => {
@@ -146,7 +146,7 @@ describe('auth: PKCE flow', () => {
     const half = await post('/otp', { email, code_challenge: challenge });
     expect(half.status).toBe(400);
     expect(await half.json()).toEqual({ code: 'validation_failed', message: 'PKCE flow requires code_challenge_method and code_challenge' });
-    const short = await post('/signup', { email, password: 'pkce-short-1', code_challenge: 'abc', code_challenge_method: 's256' });
+    const short = await post('/signup', { email, password: 'Pkce-short-1', code_challenge: 'abc', code_challenge_method: 's256' });
     expect(short.status).toBe(400);
     expect(await short.json()).toEqual({ code: 'validation_failed', message: 'code challenge has to be between 43 and 128 characters' });
   });

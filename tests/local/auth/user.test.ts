@@ -22,15 +22,15 @@ describe('auth: the signed-in user', () => {
   it('updateUser() changes the password; the old one stops working', async () => {
     const { supabase, session, email } = await signedInUser('pw');
     await supabase.auth.setSession(session);
-    const same = await supabase.auth.updateUser({ password: PASSWORD });
+    const same = await supabase.auth.updateUser({ password: PASSWORD, current_password: PASSWORD });
     expect(same.error?.status).toBe(422);
     expect(same.error?.code).toBe('same_password');
     const weak = await supabase.auth.updateUser({ password: 'x' });
     expect(weak.error?.code).toBe('weak_password');
-    const { error } = await supabase.auth.updateUser({ password: 'brand-new-pass-2' });
+    const { error } = await supabase.auth.updateUser({ password: 'Brand-new-pass-2', current_password: PASSWORD });
     expect(error).toBeNull();
     expect((await client().auth.signInWithPassword({ email, password: PASSWORD })).error?.code).toBe('invalid_credentials');
-    expect((await client().auth.signInWithPassword({ email, password: 'brand-new-pass-2' })).error).toBeNull();
+    expect((await client().auth.signInWithPassword({ email, password: 'Brand-new-pass-2' })).error).toBeNull();
   });
 
   it('updateUser() cannot set app_metadata: 403 not_admin', async () => {
