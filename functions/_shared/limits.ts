@@ -17,6 +17,8 @@ export const LIMITS = {
   signInPerIp: { bucket: 'sign-in:ip', limit: 30, windowSeconds: 5 * MINUTE },
   /** Failed sign-ins per account (or per unknown login), ≤ 100 an hour as ASVS 2.2.1 asks. */
   signInFailuresPerAccount: { bucket: 'sign-in:account', limit: 20, windowSeconds: 15 * MINUTE },
+  /** Wrong passwords Auth checked per account (its password verification hook; every door). */
+  authPasswordFailuresPerAccount: { bucket: 'auth-password:account', limit: 20, windowSeconds: 15 * MINUTE },
   registerPerIp: { bucket: 'register:ip', limit: 10, windowSeconds: HOUR },
   /** Code checks (reset, phone, parental) per client address. */
   codeChecksPerIp: { bucket: 'code-check:ip', limit: 30, windowSeconds: 5 * MINUTE },

@@ -35,3 +35,10 @@ export async function returnLimits(hits: readonly Hit[]): Promise<void> {
   const { error } = await adminClient().rpc('return_rate_limits', { p_limits: rows(hits) });
   if (error) throw error;
 }
+
+/** Seconds until every [limit, key] is under its limit again (0 when they are), counting nothing. */
+export async function retryAfter(hits: readonly Hit[]): Promise<number> {
+  const { data, error } = await adminClient().rpc('rate_limit_retry_after', { p_limits: rows(hits) });
+  if (error) throw error;
+  return typeof data === 'number' ? data : 0;
+}

@@ -11,7 +11,7 @@ import { passwordGrant } from '../_shared/auth-api.ts';
 import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { LIMITS } from '../_shared/limits.ts';
-import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
+import { clientAddress, type Hit, retryAfter, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { adminClient, findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
 import { body, currentPassword, REQUIRED, text } from '../_shared/validation.ts';
 
@@ -54,6 +54,10 @@ Deno.serve(
     }
 
     if (result.status === 429) return tooManyRequests(result.message);
+    // Auth's password verification hook refused: the account's failure budget is spent (any door).
+    if (result.code === 'invalid_credentials' && result.message === TOO_MANY_FAILURES) {
+      return tooManyRequests(TOO_MANY_FAILURES, Math.max(1, await retryAfter([[LIMITS.authPasswordFailuresPerAccount, `user:${account.user_id}`]])));
+    }
     if (result.status === 403) return detailError(403, result.message);
     if (result.code === 'user_banned') return detailError(403, STATUS_MESSAGES.banned);
     if (result.code === 'email_not_confirmed' || result.code === 'phone_not_confirmed') return detailError(403, result.message);

@@ -95,6 +95,8 @@ export interface AuthSettings {
   customAccessTokenHook: HookSettings | undefined;
   /** `[auth.hook.send_sms]`: when set, every SMS OTP is handed to this function instead of a provider. */
   sendSmsHook: HookSettings | undefined;
+  /** `[auth.hook.password_verification_attempt]`: told of every password check; may reject the sign-in. */
+  passwordVerificationHook: HookSettings | undefined;
 }
 
 export function readAuthSettings(config: LocalConfig): AuthSettings {
@@ -107,6 +109,7 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
   const totp = section(config.toml, 'auth.mfa.totp');
   const hook = section(config.toml, 'auth.hook.custom_access_token');
   const sendSmsHook = section(config.toml, 'auth.hook.send_sms');
+  const passwordHook = section(config.toml, 'auth.hook.password_verification_attempt');
 
   const externalUrl = nonEmptyString(auth.external_url) ?? `${apiUrl(config)}/auth/v1`;
   const requirements = typeof auth.password_requirements === 'string' ? auth.password_requirements : '';
@@ -159,6 +162,8 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
     },
     customAccessTokenHook: hook.enabled === true ? parseHookUri(String(hook.uri ?? '')) : undefined,
     sendSmsHook: sendSmsHook.enabled === true ? parseHookUri(String(sendSmsHook.uri ?? ''), 'send_sms') : undefined,
+    passwordVerificationHook:
+      passwordHook.enabled === true ? parseHookUri(String(passwordHook.uri ?? ''), 'password_verification_attempt') : undefined,
   };
 }
 

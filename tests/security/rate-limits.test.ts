@@ -56,7 +56,8 @@ describe('raw /auth/v1', () => {
   it('password grants are limited per real client address, whatever X-Forwarded-For and X-Real-IP say', async () => {
     const user = await createAccount();
     const guesser = attacker();
-    const replies = await untilLimited(() => guesser.auth('/token?grant_type=password', { email: user.email, password: WRONG }), 250, 10);
+    // Logins nobody has (the same bcrypt work), so no account's failure budget is what stops them.
+    const replies = await untilLimited(() => guesser.auth('/token?grant_type=password', { email: mailbox('nobody'), password: WRONG }), 250, 10);
     // config.toml's token_refresh (150 per 5 minutes, refilled as time passes) is the token
     // endpoint's limit, as in GoTrue; before the fix, 250 guesses went through.
     expect(replies.filter((r) => r.status === 400).length).toBeGreaterThanOrEqual(150);
@@ -65,6 +66,21 @@ describe('raw /auth/v1', () => {
     // Another client is not limited.
     expect((await attacker().auth('/token?grant_type=password', { email: user.email, password: PASSWORD })).status).toBe(200);
   }, 120_000);
+
+  it('password grants meet a per-account wall after 20 wrong passwords from any number of addresses, the right one included', async () => {
+    const user = await createAccount();
+    const other = await createAccount();
+    const replies: Reply[] = [];
+    for (let i = 0; i < 20; i++) replies.push(await attacker().auth('/token?grant_type=password', { email: user.email, password: WRONG }));
+    expect(replies.map((r) => [r.status, r.body.message])).toEqual(Array(20).fill([400, 'Invalid login credentials']));
+    const rejected = await attacker().auth('/token?grant_type=password', { email: user.email, password: PASSWORD });
+    expect(rejected).toMatchObject({ status: 400, body: { code: 'invalid_credentials', message: 'Too many failed sign-in attempts. Please try again later.' } });
+    // The sign-in function meets the same wall for that account, and another account is untouched.
+    const viaFunction = await attacker().fn('sign-in', { username: user.username, password: user.password });
+    expectFunctionLimit(viaFunction);
+    expect(viaFunction.body).toEqual({ detail: 'Too many failed sign-in attempts. Please try again later.' });
+    expect((await attacker().auth('/token?grant_type=password', { email: other.email, password: PASSWORD })).status).toBe(200);
+  }, 60_000);
 
   it('a loopback client without any forwarding header is limited like any other', async () => {
     const guesser = attacker();

@@ -4,7 +4,8 @@ import { CommitThenThrow } from '../db.ts';
 import { badRequest, notFound as notFoundError, OAuthError, unprocessable, validationFailed, WeakPasswordError } from '../errors.ts';
 import { checkPasswordStrength, dummyPasswordHash, verifyPassword } from '../passwords.ts';
 import { deleteFlowState, redeemableFlowState } from '../pkce.ts';
-import { enforceRateLimit } from '../rate-limit.ts';
+import { clientIp, enforceRateLimit } from '../rate-limit.ts';
+import { runPasswordVerificationHook } from '../hooks.ts';
 import { clientInfo, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
 import {
   findActiveRefreshToken,
@@ -70,7 +71,15 @@ async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string
     throw badRequest('invalid_credentials', INVALID_LOGIN);
   }
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
-  if (!(await verifyPassword(password, user.encrypted_password))) throw badRequest('invalid_credentials', INVALID_LOGIN);
+  const valid = await verifyPassword(password, user.encrypted_password);
+  if (settings.passwordVerificationHook) {
+    const decision = await runPasswordVerificationHook(db, settings.passwordVerificationHook, { userId: user.id, valid, ip: clientIp(c) });
+    if (decision.reject) {
+      if (decision.shouldLogoutUser) await db.pool.query('delete from auth.sessions where user_id = $1', [user.id]);
+      throw badRequest('invalid_credentials', decision.message);
+    }
+  }
+  if (!valid) throw badRequest('invalid_credentials', INVALID_LOGIN);
 
   let weakPassword: JsonObject | undefined;
   try {
