@@ -29,6 +29,8 @@ const env = {
   MARQUEE_DB_PORT: String(ports.db),
   MARQUEE_MAIL_PORT: String(ports.mail),
   MARQUEE_SMTP_PORT: String(ports.smtp),
+  // The bench stands for the platform's front proxy: its X-Forwarded-For names many clients.
+  MARQUEE_TRUSTED_PROXIES: '127.0.0.1',
 };
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const dbUrl = (role: string) => `postgresql://${role}:${DEFAULT_DB_PASSWORD}@127.0.0.1:${ports.db}/postgres`;

@@ -2,8 +2,10 @@
  * Calls to Supabase Auth's public endpoints, as an app would make them, for the flows the admin API
  * cannot do: the password grant (a session), sign-up (so Auth sends its confirmation mail when
  * confirmations are on) and a user's own password change (Auth keeps that session and ends the
- * others). The client's X-Forwarded-For is passed on, so Auth's per-IP rate limits count the real
- * client rather than this function.
+ * others). The request's X-Forwarded-For is passed on: when the platform's gateway trusts this
+ * function's address as a proxy (Marquee Local's MARQUEE_TRUSTED_PROXIES), Auth's per-IP limits count
+ * the client the gateway recorded; otherwise they count this function, and the function's own limits
+ * (_shared/rate-limit.ts) are the per-client wall.
  */
 import { env } from './supabase.ts';
 

@@ -106,7 +106,11 @@ export async function issueCode(purpose: 'password_reset' | 'phone_signup' | 'pa
   return data as IssuedCode;
 }
 
-export type ConsumeResult = { status: 'ok'; subject: string } | { status: 'invalid_token' | 'expired' | 'invalid_code'; subject?: undefined };
+export type ConsumeResult =
+  | { status: 'ok'; subject: string }
+  | { status: 'invalid_token' | 'expired' | 'invalid_code'; subject?: undefined }
+  /** The account (or phone number) spent its wrong-code budget; nothing is checked until `retry_after`. */
+  | { status: 'locked'; retry_after: number; subject?: undefined };
 
 /** rpc `consume_one_time_code`, by subject or by token. */
 export async function consumeCode(
@@ -123,6 +127,10 @@ export async function consumeCode(
   if (error) throw error;
   return data as ConsumeResult;
 }
+
+/** `429 {"detail"}` with Retry-After for a locked code budget (ASVS 2.7), whatever the code. */
+export const codesLocked = (retryAfter: number) =>
+  tooManyRequests('Too many incorrect codes. Code verification is locked for this account; please try again later.', Math.max(1, retryAfter));
 
 /** `429 {"detail": "Please wait before requesting another code."}` with Retry-After. */
 export const waitBeforeAnotherCode = (retryAfter: number) =>

@@ -6,13 +6,17 @@
  *   successful."}`; `400 {"detail": "Invalid or expired reset code."}`. Codes live 10 minutes, allow 5
  *   wrong tries, and every code of the user is deleted by a successful reset. Setting the password
  *   through Auth's admin API signs the user out everywhere. An account that is not active gets
- *   `403 {"detail": <its status message>}` and keeps its password.
+ *   `403 {"detail": <its status message>}` and keeps its password. `429 {"detail"}` with Retry-After
+ *   past the limits of _shared/limits.ts (per client address, per account) and once the account has
+ *   spent its 20 wrong codes an hour.
  */
 import { forbidden, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
+import { LIMITS } from '../_shared/limits.ts';
+import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
-import { adminClient, consumeCode, findSignInAccount, issueCode, STATUS_MESSAGES, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { adminClient, codesLocked, consumeCode, findSignInAccount, issueCode, STATUS_MESSAGES, waitBeforeAnotherCode } from '../_shared/supabase.ts';
 import { body, email, password, text } from '../_shared/validation.ts';
 
 const INVALID_CODE = 'Invalid or expired reset code.';
@@ -29,8 +33,12 @@ async function request(req: Request): Promise<Response> {
   const input = await parseJsonBody(req, RequestInput);
   if (input.response) return input.response;
 
+  const limited = await takeLimits([[LIMITS.resetRequestsPerIp, clientAddress(req)]]);
+  if (limited) return limited;
   const account = await accountByEmail(input.data.email);
   if (!account) return validationError({ email: ['No account with this email.'] });
+  const perAccount = await takeLimits([[LIMITS.resetRequestsPerAccount, `user:${account.user_id}`]]);
+  if (perAccount) return perAccount;
 
   const issued = await issueCode('password_reset', account.user_id);
   if (issued.retry_after !== undefined) return waitBeforeAnotherCode(issued.retry_after);
@@ -51,6 +59,8 @@ async function confirm(req: Request): Promise<Response> {
   if (input.response) return input.response;
   const { data } = input;
 
+  const limited = await takeLimits([[LIMITS.codeChecksPerIp, clientAddress(req)]]);
+  if (limited) return limited;
   const account = await accountByEmail(data.email);
   if (!account || !/^\d{6}$/.test(data.code)) return json({ detail: INVALID_CODE }, 400);
   // Checked before the code is spent, so a refused password does not cost the code.
@@ -59,6 +69,7 @@ async function confirm(req: Request): Promise<Response> {
   }
 
   const result = await consumeCode('password_reset', data.code, { subject: account.user_id });
+  if (result.status === 'locked') return codesLocked(result.retry_after);
   if (result.status !== 'ok') return json({ detail: INVALID_CODE }, 400);
   // A suspended, banned or deactivated account keeps its password (Auth's tables refuse it too).
   if (account.status !== 'active') return forbidden(STATUS_MESSAGES[account.status]);

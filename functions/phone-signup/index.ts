@@ -6,12 +6,17 @@
  * - `POST /phone-signup/verify {token, code, password}` → `200` GoTrue's session JSON for the new
  *   account; `400 {"token": ["Invalid token."]}` / `{"token": ["The token has expired."]}` /
  *   `{"code": ["Invalid or expired verification code."]}`.
+ * `429 {"detail"}` with Retry-After past the limits of _shared/limits.ts: texts per client address,
+ * per number and for the whole service an hour; code checks per client address; 20 wrong codes an
+ * hour per number.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
 import { conflict, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
+import { GLOBAL, LIMITS } from '../_shared/limits.ts';
+import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { sendSms } from '../_shared/sms.ts';
-import { adminClient, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { adminClient, codesLocked, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
 import { body, password, phone, text } from '../_shared/validation.ts';
 
 const PHONE_TAKEN = 'User with this phone number already exists.';
@@ -31,10 +36,18 @@ async function sendCode(req: Request): Promise<Response> {
   if (input.response) return input.response;
   const number = input.data.phone_number;
 
+  const limited = await takeLimits([[LIMITS.smsPerIp, clientAddress(req)]]);
+  if (limited) return limited;
   if (await findSignInAccount(number)) return conflict(PHONE_TAKEN);
 
+  const texts: Hit[] = [[LIMITS.smsPerNumber, number], [LIMITS.smsGlobal, GLOBAL]];
+  const pumped = await takeLimits(texts);
+  if (pumped) return pumped;
   const issued = await issueCode('phone_signup', number);
-  if (issued.retry_after !== undefined) return waitBeforeAnotherCode(issued.retry_after);
+  if (issued.retry_after !== undefined) {
+    await returnLimits(texts); // nothing is sent
+    return waitBeforeAnotherCode(issued.retry_after);
+  }
 
   const sent = await sendSms(number, `Your Marquee verification code is ${issued.code}`);
   if (!sent) return unexpected();
@@ -46,7 +59,10 @@ async function verify(req: Request): Promise<Response> {
   if (input.response) return input.response;
   const { data } = input;
 
+  const limited = await takeLimits([[LIMITS.codeChecksPerIp, clientAddress(req)]]);
+  if (limited) return limited;
   const result = await consumeCode('phone_signup', data.code, { token: data.token.toLowerCase() });
+  if (result.status === 'locked') return codesLocked(result.retry_after);
   if (result.status === 'invalid_token') return validationError({ token: [INVALID_TOKEN] });
   if (result.status === 'expired') return validationError({ token: [EXPIRED_TOKEN] });
   if (result.status !== 'ok') return validationError({ code: [INVALID_CODE] });

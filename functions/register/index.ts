@@ -3,11 +3,14 @@
  * when confirmations are on), then the welcome mail.
  * `POST {username, email, password, birthday?, first_name?, last_name?}` →
  * `201 {message, user: {id, username, email}, email_sent}`; `400 {"username": ["Username already
- * exists."], "email": ["Email already exists."]}` and field errors, all at once.
+ * exists."], "email": ["Email already exists."]}` and field errors, all at once; `429 {"detail"}`
+ * with Retry-After past 10 registrations an hour from one client address.
  */
 import { signUp } from '../_shared/auth-api.ts';
 import { type FieldErrors, forbidden, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
+import { LIMITS } from '../_shared/limits.ts';
+import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, findSignInAccount } from '../_shared/supabase.ts';
@@ -48,6 +51,9 @@ Deno.serve(
     );
     if (input.response) return input.response;
     const { data } = input;
+
+    const limited = await takeLimits([[LIMITS.registerPerIp, clientAddress(req)]]);
+    if (limited) return limited;
 
     const taken = await takenFields(data.username, data.email);
     if (Object.keys(taken).length > 0) return validationError(taken);

@@ -3,16 +3,21 @@
  * `POST {username | email, password}` → `200` GoTrue's session JSON as Auth answers it;
  * `401 {"detail": "No active account found with the given credentials"}` for an unknown login and
  * a wrong password alike; `403 {"detail": …}` for an account that is not active (the access token
- * hook's message); `429` when Auth's per-IP limit is reached.
+ * hook's message); `429 {"detail"}` with Retry-After when the client address has tried too often,
+ * when the account (or an unknown login) has failed too often, or when Auth's own per-IP limit is
+ * reached. A successful sign-in spends none of the account's failure budget.
  */
 import { passwordGrant } from '../_shared/auth-api.ts';
 import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
+import { LIMITS } from '../_shared/limits.ts';
+import { clientAddress, type Hit, retryAfter, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { adminClient, findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
 import { body, currentPassword, REQUIRED, text } from '../_shared/validation.ts';
 
 const NO_ACCOUNT = 'No active account found with the given credentials';
 const NO_USER = '00000000-0000-0000-0000-000000000000';
+const TOO_MANY_FAILURES = 'Too many failed sign-in attempts. Please try again later.';
 
 const SignInInput = body({
   username: text().max(254, 'Ensure this field has no more than 254 characters.').optional(),
@@ -26,7 +31,15 @@ Deno.serve(
     if (input.response) return input.response;
     const login = (input.data.username ?? input.data.email)!;
 
+    const limited = await takeLimits([[LIMITS.signInPerIp, clientAddress(req)]]);
+    if (limited) return limited;
+
     const account = await findSignInAccount(login);
+    // Unknown logins have a budget too, so a 429 does not tell which logins exist.
+    const failures: Hit[] = [[LIMITS.signInFailuresPerAccount, account ? `user:${account.user_id}` : `login:${login.trim().toLowerCase()}`]];
+    const locked = await takeLimits(failures, TOO_MANY_FAILURES);
+    if (locked) return locked;
+
     if (!account || (!account.email && !account.phone)) {
       // The same bcrypt work as a wrong password, so timing does not tell which logins exist.
       await adminClient().rpc('verify_user_password', { p_user_id: NO_USER, p_password: input.data.password });
@@ -35,9 +48,16 @@ Deno.serve(
 
     const credentials = account.email ? { email: account.email } : { phone: account.phone! };
     const result = await passwordGrant(req, credentials, input.data.password);
-    if (result.ok) return json(result.body);
+    if (result.ok) {
+      await returnLimits(failures);
+      return json(result.body);
+    }
 
     if (result.status === 429) return tooManyRequests(result.message);
+    // Auth's password verification hook refused: the account's failure budget is spent (any door).
+    if (result.code === 'invalid_credentials' && result.message === TOO_MANY_FAILURES) {
+      return tooManyRequests(TOO_MANY_FAILURES, Math.max(1, await retryAfter([[LIMITS.authPasswordFailuresPerAccount, `user:${account.user_id}`]])));
+    }
     if (result.status === 403) return detailError(403, result.message);
     if (result.code === 'user_banned') return detailError(403, STATUS_MESSAGES.banned);
     if (result.code === 'email_not_confirmed' || result.code === 'phone_not_confirmed') return detailError(403, result.message);

@@ -10,7 +10,7 @@ import type { NewUser } from './user-writes.ts';
 const HOOK_TIMEOUT_MS = 2000;
 
 /** GoTrue's hook names, as they appear in the payload's `metadata.name`. */
-export type HookName = 'customize-access-token' | 'send-sms' | 'before-user-created';
+export type HookName = 'customize-access-token' | 'send-sms' | 'before-user-created' | 'password-verification-attempt';
 
 /** GoTrue's `v0hooks.Metadata`: a fresh id, the time, the hook's name and the client address. */
 function hookMetadata(name: HookName, ip: string | undefined): JsonObject {
@@ -213,4 +213,35 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
+}
+
+/** GoTrue's message when the password verification hook rejects without one. */
+const DEFAULT_PASSWORD_REJECTION = 'Further password verification attempts will be rejected.';
+
+export interface PasswordVerificationDecision {
+  reject: boolean;
+  message: string;
+  shouldLogoutUser: boolean;
+}
+
+/**
+ * GoTrue's password verification attempt hook: told `{user_id, valid}` after every password
+ * check of the password grant; `{"decision": "reject", "message", "should_logout_user"}` refuses
+ * the sign-in (a right password too). It runs in its own transaction, so what it records stays
+ * when the sign-in fails.
+ */
+export async function runPasswordVerificationHook(
+  db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> },
+  hook: HookSettings,
+  input: { userId: string; valid: boolean; ip: string | undefined },
+): Promise<PasswordVerificationDecision> {
+  const output = await db.transaction((tx) =>
+    invokePostgresHook(tx, hook, { metadata: hookMetadata('password-verification-attempt', input.ip), user_id: input.userId, valid: input.valid }),
+  );
+  const decision = output && typeof output === 'object' ? (output as Record<string, unknown>) : {};
+  return {
+    reject: decision.decision === 'reject',
+    message: typeof decision.message === 'string' && decision.message ? decision.message : DEFAULT_PASSWORD_REJECTION,
+    shouldLogoutUser: decision.should_logout_user === true,
+  };
 }

@@ -13,6 +13,23 @@ export async function hashPassword(password: string): Promise<string> {
   return hash.replace(/^\$2b\$/, '$2a$');
 }
 
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A hash of a random password made by {@link hashPassword}, so at the cost real hashes have: a
+ * login without a password is checked against it, and takes as long as a wrong password.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomPassword());
+  return dummyHash;
+}
+
+/** The cost factor of a bcrypt hash (`$2a$10$…` → 10). */
+export function bcryptCost(hash: string): number | undefined {
+  const match = /^\$2[aby]\$(\d\d)\$/.exec(hash);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Checks a password against a stored bcrypt hash ($2a$, $2b$, $2y$ — e.g. pgcrypto's crypt()). */
 export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
   if (!hash || !/^\$2[aby]\$\d\d\$/.test(hash)) return false;

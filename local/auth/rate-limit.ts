@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { REAL_IP_HEADER, socketPeer } from '../shared/client-address.ts';
 import { tooManyRequests } from './errors.ts';
 
 /**
@@ -85,39 +85,34 @@ export function createRateLimits(limits: {
   };
 }
 
-/** The request's client address: X-Forwarded-For's first entry, else the socket's peer. */
-export function clientIp(c: Context): string | undefined {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
-  try {
-    return getConnInfo(c).remote.address ?? undefined;
-  } catch {
-    // In-process requests (app.request) have no socket.
-    return undefined;
-  }
-}
+/**
+ * The header Auth keys its per-client limits on, as GoTrue's `GOTRUE_RATE_LIMIT_HEADER`. Marquee
+ * Local's Auth is reachable only through its gateway, which overwrites X-Real-IP with the client
+ * address it accepted (the socket peer, or what a configured trusted proxy forwarded), so a client
+ * cannot choose its key. X-Forwarded-For is never read here: its first entry is the client's own.
+ */
+export const RATE_LIMIT_HEADER = REAL_IP_HEADER;
 
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+/** Key for requests that reach Auth with neither the gateway's header nor a socket (in-process use). */
+const UNKNOWN_CLIENT = 'unknown';
+
+/** The request's client address: the gateway's X-Real-IP, else the socket's peer. */
+export function clientIp(c: Context): string | undefined {
+  const recorded = c.req.header(RATE_LIMIT_HEADER)?.split(',')[0]?.trim();
+  return recorded || socketPeer(c) || undefined;
 }
 
 /**
- * The key a request is limited under, or undefined when it is not limited. Hosted Supabase keys
- * GoTrue's limits on X-Forwarded-For; a request without it is limited by its socket address,
- * except from loopback — there, like GoTrue behind the CLI's gateway (no rate-limit header), it is
- * not limited, so one developer machine's test run is not throttled as one client.
+ * The key a request is limited under: its client address. Every request is limited, loopback
+ * included — the functions reach Auth from loopback, and an exemption would leave them unlimited.
  */
-export function rateLimitKey(c: Context): string | undefined {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
-  const address = clientIp(c);
-  return address && !isLoopback(address) ? address : undefined;
+export function rateLimitKey(c: Context): string {
+  return clientIp(c) ?? UNKNOWN_CLIENT;
 }
 
 /** Throws GoTrue's 429 `over_request_rate_limit` when the request's client is over `limiter`. */
 export function enforceRateLimit(c: Context, limiter: RateLimiter): void {
-  const key = rateLimitKey(c);
-  if (key !== undefined && !limiter.take(key)) {
+  if (!limiter.take(rateLimitKey(c))) {
     throw tooManyRequests('over_request_rate_limit', 'Request rate limit reached');
   }
 }

@@ -113,6 +113,8 @@ export interface AuthSettings {
   sendSmsHook: HookSettings | undefined;
   /** `[auth.hook.before_user_created]`: asked before a sign-up creates a user; may refuse it. */
   beforeUserCreatedHook: HookSettings | undefined;
+  /** `[auth.hook.password_verification_attempt]`: told of every password check; may reject the sign-in. */
+  passwordVerificationHook: HookSettings | undefined;
 }
 
 export function readAuthSettings(config: LocalConfig): AuthSettings {
@@ -126,6 +128,7 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
   const hook = section(config.toml, 'auth.hook.custom_access_token');
   const sendSmsHook = section(config.toml, 'auth.hook.send_sms');
   const beforeUserCreatedHook = section(config.toml, 'auth.hook.before_user_created');
+  const passwordHook = section(config.toml, 'auth.hook.password_verification_attempt');
 
   const externalUrl = nonEmptyString(auth.external_url) ?? `${apiUrl(config)}/auth/v1`;
   const requirements = typeof auth.password_requirements === 'string' ? auth.password_requirements : '';
@@ -184,6 +187,8 @@ export function readAuthSettings(config: LocalConfig): AuthSettings {
       beforeUserCreatedHook.enabled === true
         ? parseHookUri(String(beforeUserCreatedHook.uri ?? ''), 'before_user_created')
         : undefined,
+    passwordVerificationHook:
+      passwordHook.enabled === true ? parseHookUri(String(passwordHook.uri ?? ''), 'password_verification_attempt') : undefined,
   };
 }
 

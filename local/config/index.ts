@@ -45,6 +45,12 @@ export interface LocalConfig {
   dbPassword: string;
   /** Suppress JSON access logs. */
   quiet: boolean;
+  /**
+   * Proxies in front of the gateway whose X-Forwarded-For it believes (Kong's `trusted_ips`):
+   * addresses or CIDRs, from `MARQUEE_TRUSTED_PROXIES` (comma-separated). None by default, so the
+   * gateway records each client's own socket address.
+   */
+  trustedProxies: string[];
 }
 
 export interface ConfigOverrides {
@@ -52,6 +58,7 @@ export interface ConfigOverrides {
   ports?: Partial<Ports>;
   dataDir?: string;
   quiet?: boolean;
+  trustedProxies?: string[];
   env?: NodeJS.ProcessEnv;
   /**
    * Schemas the API exposes besides config.toml's `[api].schemas`, for this run only (the test
@@ -95,7 +102,12 @@ export function loadConfig(overrides: ConfigOverrides = {}): LocalConfig {
     secretKey: env.SECRET_KEY ?? DEFAULT_SECRET_KEY,
     dbPassword: env.POSTGRES_PASSWORD ?? DEFAULT_DB_PASSWORD,
     quiet: overrides.quiet ?? false,
+    trustedProxies: overrides.trustedProxies ?? listFrom(env.MARQUEE_TRUSTED_PROXIES),
   };
+}
+
+function listFrom(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 /** A table of config.toml by dotted path (`auth.email`), or an empty object when absent. */

@@ -6,6 +6,7 @@ import { accessLog } from './middleware/access-log.ts';
 import { apiKey, bearerFromKeys } from './middleware/api-key.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
+import { forwardedFor } from './middleware/forwarded-for.ts';
 import { REQUEST_ID_HEADER, requestId } from './middleware/request-id.ts';
 
 export interface GatewayServices {
@@ -19,10 +20,11 @@ export interface GatewayServices {
 /** Auth routes Supabase's gateway leaves open: links in emails, OAuth redirects, public keys. */
 const OPEN_AUTH_PATHS = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json'];
 
-/** The API gateway on 54321: CORS, request ids, access logs, apikey checks, then each service. */
+/** The API gateway on 54321: request ids, the client's address, access logs, CORS, apikey checks, then each service. */
 export function createGateway(config: LocalConfig, log: Logger, services: GatewayServices, maxBodyBytes: number) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   app.use(requestId());
+  app.use(forwardedFor(config.trustedProxies));
   if (!config.quiet) app.use(accessLog(log));
   app.use(
     cors({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { stackEnv } from './env.ts';
@@ -22,7 +23,13 @@ export interface ClientOptions {
  * builds its realtime client eagerly, so Realtime gets `ws`; sessions are never persisted.
  */
 export function clientWithKey(key: string, options: ClientOptions = {}): SupabaseClient {
-  const headers = { ...options.headers, ...(options.accessToken ? { Authorization: `Bearer ${options.accessToken}` } : {}) };
+  // Each client is one user behind the platform's proxy (the runner, trusted by the suite's stack),
+  // so per-address limits count users rather than the whole suite as one client.
+  const headers = {
+    'X-Forwarded-For': clientAddress(),
+    ...options.headers,
+    ...(options.accessToken ? { Authorization: `Bearer ${options.accessToken}` } : {}),
+  };
   const session = options.flowType
     ? { flowType: options.flowType, persistSession: true, storage: memoryStorage() }
     : { persistSession: false };
@@ -47,3 +54,9 @@ export const anonClient = (options?: ClientOptions): SupabaseClient => clientWit
 export const serviceClient = (options?: ClientOptions): SupabaseClient => clientWithKey(stackEnv().serviceRoleKey, options);
 /** A client acting with `accessToken` as its bearer, as a signed-in app would. */
 export const userClient = (accessToken: string): SupabaseClient => anonClient({ accessToken });
+
+/** A fresh private address for one test client. */
+function clientAddress(): string {
+  const [a, b, c] = randomBytes(3);
+  return `10.${a}.${b}.${1 + (c! % 254)}`;
+}

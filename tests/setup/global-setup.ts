@@ -26,11 +26,15 @@ export default async function setup(project: TestProject) {
   const [api, db, mailHttp, mailSmtp] = [await findFreePort(), await findFreePort(), await findFreePort(), await findFreePort()];
   let stack: RunningStack;
   try {
+    // The runner stands for the platform's front proxy: from 127.0.0.1 its X-Forwarded-For names the
+    // client, so tests can be many clients. Any other address (tests/security use 127.0.0.2…) is a
+    // direct client whose own address counts, as in production.
     stack = await startStack({
       dataDir: path.join(root, 'data'),
       ports: { api, db, mailHttp, mailSmtp },
       quiet: true,
       extraApiSchemas: [FIXTURE_SCHEMA],
+      trustedProxies: ['127.0.0.1'],
     });
   } catch (error) {
     await rm(root, { recursive: true, force: true });

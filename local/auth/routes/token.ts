@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { audit } from '../audit.ts';
 import { CommitThenThrow } from '../db.ts';
 import { badRequest, notFound as notFoundError, OAuthError, unprocessable, validationFailed, WeakPasswordError } from '../errors.ts';
-import { checkPasswordStrength, verifyPassword } from '../passwords.ts';
+import { checkPasswordStrength, dummyPasswordHash, verifyPassword } from '../passwords.ts';
 import { deleteFlowState, redeemableFlowState } from '../pkce.ts';
-import { enforceRateLimit } from '../rate-limit.ts';
+import { clientIp, enforceRateLimit } from '../rate-limit.ts';
+import { runPasswordVerificationHook } from '../hooks.ts';
 import { clientInfo, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
 import {
   findActiveRefreshToken,
@@ -64,9 +65,21 @@ async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string
     if (!settings.email.enabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled');
     user = await findUserByEmail(db.pool, email, settings.audience);
   }
-  if (!user || !hasPassword(user)) throw badRequest('invalid_credentials', INVALID_LOGIN);
+  if (!user || !hasPassword(user)) {
+    // The bcrypt work of a wrong password, so the answer's timing does not tell who exists.
+    await verifyPassword(password, await dummyPasswordHash());
+    throw badRequest('invalid_credentials', INVALID_LOGIN);
+  }
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
-  if (!(await verifyPassword(password, user.encrypted_password))) throw badRequest('invalid_credentials', INVALID_LOGIN);
+  const valid = await verifyPassword(password, user.encrypted_password);
+  if (settings.passwordVerificationHook) {
+    const decision = await runPasswordVerificationHook(db, settings.passwordVerificationHook, { userId: user.id, valid, ip: clientIp(c) });
+    if (decision.reject) {
+      if (decision.shouldLogoutUser) await db.pool.query('delete from auth.sessions where user_id = $1', [user.id]);
+      throw badRequest('invalid_credentials', decision.message);
+    }
+  }
+  if (!valid) throw badRequest('invalid_credentials', INVALID_LOGIN);
 
   let weakPassword: JsonObject | undefined;
   try {
