@@ -8,8 +8,8 @@
 import { json, NON_FIELD_ERRORS, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postRouter, unexpected } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { adminClient, consumeCode, issueCode, requireCaller, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, email, text } from '../_shared/validation.ts';
+import { consumeCode, issueCode, requireCaller, serviceRpc, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { body, email, text } from '../_shared/rules.ts';
 
 const INVALID_OTP = 'Invalid OTP.';
 
@@ -29,7 +29,7 @@ async function requestOtp(req: Request): Promise<Response> {
   if (user.email && user.email.toLowerCase() === parentEmail) {
     return validationError({ parent_email: ["Enter a parent's email address, not your own."] });
   }
-  const linked = await adminClient().rpc('is_parent_linked', { p_child_id: user.id, p_parent_email: parentEmail });
+  const linked = await serviceRpc().rpc('is_parent_linked', { p_child_id: user.id, p_parent_email: parentEmail });
   if (linked.error) throw linked.error;
   if (linked.data === true) return validationError({ [NON_FIELD_ERRORS]: ['This parent email is already linked.'] });
 
@@ -60,7 +60,7 @@ async function verifyOtp(req: Request): Promise<Response> {
   const result = await consumeCode('parent_link', otpCode, { subject: subjectOf(user.id, parentEmail) });
   if (result.status !== 'ok') return validationError({ [NON_FIELD_ERRORS]: [INVALID_OTP] });
 
-  const { error } = await adminClient().rpc('link_parent', { p_child_id: user.id, p_parent_email: parentEmail });
+  const { error } = await serviceRpc().rpc('link_parent', { p_child_id: user.id, p_parent_email: parentEmail });
   if (error) throw error;
   return json({ message: 'OTP verified successfully.' });
 }

@@ -1,7 +1,7 @@
 /**
  * register: a new account through Supabase Auth's own sign-up (so Auth sends its confirmation mail
  * when confirmations are on), then the welcome mail.
- * `POST {username, email, password, birthday?, first_name?, last_name?}` →
+ * `POST {username, email, password, confirm_password?, birthday?, first_name?, last_name?}` →
  * `201 {message, user: {id, username, email}, email_sent}`; `400 {"username": ["Username already
  * exists."], "email": ["Email already exists."]}` and field errors, all at once.
  */
@@ -9,9 +9,8 @@ import { signUp } from '../_shared/auth-api.ts';
 import { type FieldErrors, json, parseJsonBody, tooManyRequests, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, findSignInAccount } from '../_shared/supabase.ts';
-import { body, date, email, optionalText, password, username } from '../_shared/validation.ts';
+import { body, confirmPassword, date, email, optionalText, password, passwordChecks, username } from '../_shared/rules.ts';
 
 const USERNAME_TAKEN = 'Username already exists.';
 const EMAIL_TAKEN = 'Email already exists.';
@@ -20,6 +19,7 @@ const RegisterInput = body({
   username,
   email,
   password,
+  confirm_password: confirmPassword,
   birthday: date.nullish(),
   first_name: optionalText(50),
   last_name: optionalText(50),
@@ -41,11 +41,7 @@ async function takenFields(name: string, address: string): Promise<FieldErrors> 
 
 Deno.serve(
   postHandler(async (req) => {
-    const input = await parseJsonBody(req, RegisterInput, (raw) =>
-      typeof raw.password === 'string' && typeof raw.username === 'string' && isSimilarToUsername(raw.password, raw.username)
-        ? { password: [PASSWORD_SIMILAR] }
-        : {},
-    );
+    const input = await parseJsonBody(req, RegisterInput, passwordChecks({ field: 'password' }));
     if (input.response) return input.response;
     const { data } = input;
 

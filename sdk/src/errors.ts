@@ -8,8 +8,10 @@
  * @module
  */
 
+import { fieldErrorsOf, type FieldErrors } from './rules/index.ts';
+
 /** Field name → messages, as in a `400 {"field": ["message"]}` response. */
-export type FieldErrors = Record<string, string[]>;
+export type { FieldErrors };
 
 /** What a {@link MarqueeError} is built from. */
 export interface MarqueeErrorInit {
@@ -21,6 +23,10 @@ export interface MarqueeErrorInit {
   detail: string;
   /** Per-field validation messages, present on validation failures. */
   fields?: FieldErrors;
+  /** PostgREST's `hint` (how to fix it), when the failure came from the database. */
+  hint?: string | null;
+  /** PostgREST's `details` (e.g. the failing row or key), when the failure came from the database. */
+  details?: string | null;
   /** The original error or response body, kept for debugging. */
   cause?: unknown;
 }
@@ -47,6 +53,10 @@ export class MarqueeError extends Error {
   readonly detail: string;
   /** Per-field validation messages (validation failures only). */
   readonly fields?: FieldErrors;
+  /** PostgREST's `hint`, kept as the database gave it (database failures only). */
+  readonly hint?: string;
+  /** PostgREST's `details`, kept as the database gave it (database failures only). */
+  readonly details?: string;
 
   constructor(init: MarqueeErrorInit) {
     super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,11 +64,19 @@ export class MarqueeError extends Error {
     this.code = init.code;
     this.detail = init.detail;
     if (init.fields) this.fields = init.fields;
+    if (typeof init.hint === 'string') this.hint = init.hint;
+    if (typeof init.details === 'string') this.details = init.details;
   }
 
-  /** The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}`. */
-  toJSON(): FieldErrors | { detail: string; code: string } {
-    return this.fields ? this.fields : { detail: this.detail, code: this.code };
+  /** The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}` (with `hint` and `details` when the database gave them). */
+  toJSON(): FieldErrors | { detail: string; code: string; hint?: string; details?: string } {
+    if (this.fields) return this.fields;
+    return {
+      detail: this.detail,
+      code: this.code,
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      ...(this.details !== undefined ? { details: this.details } : {}),
+    };
   }
 }
 
@@ -149,7 +167,14 @@ export async function toMarqueeError(error: unknown, context: ErrorContext = {})
   if (typeof error.code === 'string' && 'details' in error && 'hint' in error) {
     const code = error.code;
     const status = context.status ?? postgrestStatus(code);
-    return new MarqueeError({ status, code: code || statusCode(status), detail: messageOf(error), cause: error });
+    return new MarqueeError({
+      status,
+      code: code || statusCode(status),
+      detail: messageOf(error),
+      hint: typeof error.hint === 'string' ? error.hint : null,
+      details: typeof error.details === 'string' ? error.details : null,
+      cause: error,
+    });
   }
 
   // A Response that was thrown or returned as is.
@@ -200,18 +225,28 @@ export async function unwrap<T>(
  * ```
  */
 export function fromZodIssues(issues: readonly ZodIssueLike[], cause?: unknown): MarqueeError {
-  const fields: FieldErrors = {};
-  for (const issue of issues) {
-    const key = issue.path && issue.path.length > 0 ? issue.path.map(String).join('.') : 'non_field_errors';
-    (fields[key] ??= []).push(issue.message);
-  }
+  return fromFieldErrors(fieldErrorsOf(issues.map((issue) => ({ ...issue, path: issue.path ?? [] }))), cause);
+}
+
+/**
+ * The 400 validation {@link MarqueeError} for field errors (`{"field": ["message"]}`).
+ *
+ * @example
+ * ```ts
+ * throw fromFieldErrors({ email: ['Enter a valid email address.'] });
+ * ```
+ */
+export function fromFieldErrors(fields: FieldErrors, cause?: unknown): MarqueeError {
   return new MarqueeError({ status: 400, code: 'validation_failed', detail: summarise(fields), fields, cause });
 }
 
 /** The part of a zod issue the SDK reads. */
 export interface ZodIssueLike {
+  code?: string;
   path?: readonly PropertyKey[];
   message: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
+  keys?: readonly string[];
 }
 
 // --- internals -----------------------------------------------------------------------------------
