@@ -37,9 +37,9 @@ export interface MarqueeErrorInit {
  * @example
  * ```ts
  * try {
- *   await marquee.posts.create({ title: '' });
+ *   await marquee.auth.register({ username: 'john_doe', email: 'john@example.com', password: '' });
  * } catch (e) {
- *   if (isMarqueeError(e) && e.status === 400) console.log(e.fields?.title); // ['This field may not be blank.']
+ *   if (isMarqueeError(e) && e.status === 400) console.log(e.fields?.password); // ['This field may not be blank.']
  * }
  * ```
  */
@@ -114,10 +114,10 @@ export interface ErrorContext {
  *
  * @example
  * ```ts
- * const { data, error, status } = await supabase.from('posts').select();
+ * const { data, error, status } = await supabase.from('notifications').select();
  * if (error) throw await toMarqueeError(error, { status });
  *
- * const res = await supabase.functions.invoke('send-otp', { body: { email } });
+ * const res = await supabase.functions.invoke('password-reset/request', { body: { email } });
  * if (res.error) throw await toMarqueeError(res.error); // 400 → e.fields.email
  * ```
  */
@@ -196,13 +196,11 @@ export async function toMarqueeError(error: unknown, context: ErrorContext = {})
  *
  * @example
  * ```ts
- * const posts = await unwrap(supabase.from('posts').select('id, title'));
+ * const rows = await unwrap(supabase.from('notifications').select('id, message'));
  * const session = await unwrap(supabase.auth.signInWithPassword({ email, password }));
  * ```
  */
-export async function unwrap<T>(
-  result: PromiseLike<{ data: T; error: unknown; status?: number }> | { data: T; error: unknown; status?: number },
-): Promise<T> {
+export async function unwrap<R extends { data: unknown; error: unknown; status?: number }>(result: PromiseLike<R> | R): Promise<SuccessData<R>> {
   const settled = await Promise.resolve(result).catch(async (thrown: unknown) => {
     throw await toMarqueeError(thrown);
   });
@@ -211,8 +209,16 @@ export async function unwrap<T>(
     if (typeof settled.status === 'number' && settled.status > 0) context.status = settled.status;
     throw await toMarqueeError(settled.error, context);
   }
-  return settled.data;
+  return settled.data as SuccessData<R>;
 }
+
+/**
+ * The data of a result's success branch (`error: null`): supabase-js results are unions of a success
+ * and a failure shape, and {@link unwrap} throws the failure.
+ */
+export type SuccessData<R extends { data: unknown; error: unknown }> = [Extract<R, { error: null }>] extends [never]
+  ? R['data']
+  : Extract<R, { error: null }>['data'];
 
 /**
  * Builds the 400 validation {@link MarqueeError} for zod issues (`path.join('.')` names the field;

@@ -12,7 +12,7 @@
 export { createMarquee } from './client.ts';
 export type { CreateMarqueeOptions, Marquee, MarqueeNamespaces, MarqueeSupabaseClient, NamespaceFactory } from './client.ts';
 export { MarqueeError, fromFieldErrors, fromZodIssues, isMarqueeError, toMarqueeError, unwrap } from './errors.ts';
-export type { ErrorContext, FieldErrors, MarqueeErrorInit, ZodIssueLike } from './errors.ts';
+export type { ErrorContext, FieldErrors, MarqueeErrorInit, SuccessData, ZodIssueLike } from './errors.ts';
 export type { DetailResult } from './results.ts';
 /** The input rules (schemas, password policy, messages) the SDK and the edge functions share: use them in forms. */
 export * as rules from './rules/index.ts';
