@@ -130,8 +130,17 @@ describe('auth: validation before any request', () => {
     ['ñçéüöäßø1!', 'Password must contain at least 8 characters, including letters, numbers, and special characters.'],
     [`A1!${'x'.repeat(70)}`, 'Ensure this field has no more than 72 characters.'],
     ['my-John_Doe-1', 'The password is too similar to the username.'],
+    ['lower-case-only-1', 'Password must contain both upper and lower case letters.'],
   ])('register: password %j → %s', async (password, message) => {
     await rejected((m) => m.auth.register({ username: 'john_doe', email: 'john@example.com', password }), { password: [message] });
+  });
+
+  it('confirm_password, when sent, must repeat the password (register, change, reset, phone verify)', async () => {
+    const MISMATCH = { confirm_password: ["The two password fields didn't match."] };
+    await rejected((m) => m.auth.register({ username: 'john_doe', email: 'john@example.com', password: 'S3cure-pass!', confirm_password: 'S3cure-pass?' }), MISMATCH);
+    await rejected((m) => m.auth.changePassword({ old_password: 'Old-pass-1!', new_password: 'New-pass-2!', confirm_password: 'New-pass-3!' }), MISMATCH);
+    await rejected((m) => m.auth.confirmPasswordReset({ email: 'john@example.com', code: '123456', new_password: 'New-pass-2!', confirm_password: '' }), MISMATCH);
+    await rejected((m) => m.auth.phoneSignup.verify({ token: 'a'.repeat(64), code: '123456', password: 'New-pass-2!', confirm_password: 'x' }), MISMATCH);
   });
 
   it('register: unknown fields are refused, not silently sent', async () => {
