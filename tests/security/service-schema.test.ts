@@ -67,6 +67,19 @@ describe('schema service, through raw HTTP', () => {
     expect({ status: reply.status, code: reply.body?.code }).toEqual({ status: 404, code: 'PGRST202' });
   });
 
+  it('GET with Accept-Profile (a read-only call) is refused the same way, and answered for service_role', async () => {
+    const { url, anonKey, serviceRoleKey } = stackEnv();
+    const get = async (bearer: string | null) => {
+      const headers: Record<string, string> = { apikey: anonKey, 'Accept-Profile': 'service' };
+      if (bearer) headers.Authorization = `Bearer ${bearer}`;
+      const response = await fetch(`${url}/rest/v1/rpc/find_sign_in_account?p_login=nobody-at-all`, { headers });
+      return { status: response.status, code: ((await response.json()) as { code?: string } | null)?.code };
+    };
+    expect(await get(null)).toEqual({ status: 401, code: '42501' });
+    expect(await get(userToken)).toEqual({ status: 403, code: '42501' });
+    expect((await get(serviceRoleKey)).status).toBe(200);
+  });
+
   it('an unexposed schema is refused before any role is considered (406 PGRST106)', async () => {
     const reply = await rpc('find_sign_in_account', { p_login: 'x' }, stackEnv().serviceRoleKey, 'private');
     expect({ status: reply.status, code: reply.body?.code }).toEqual({ status: 406, code: 'PGRST106' });
