@@ -117,9 +117,11 @@ describe('register → sign in → profile → notifications → password → si
     });
 
     // update: both tables, the reference's answer; guarded fields never leave the SDK.
+    // Phone numbers are unique across accounts: this run's own.
+    const phone = `+1555${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
     const updated = await app.profiles.update({
       last_name: 'Doe',
-      user_phone: '+14155550100',
+      user_phone: phone,
       user_address: 'New York, USA',
       user_social_yt: 'https://youtube.com/john',
     });
@@ -128,14 +130,14 @@ describe('register → sign in → profile → notifications → password → si
       first_name: 'John',
       last_name: 'Doe',
       profile_pic: null,
-      user_phone: '+14155550100',
+      user_phone: phone,
       user_address: 'New York, USA',
       user_social_fb: '',
       user_social_twt: '',
       user_social_yt: 'https://youtube.com/john',
     });
     expect((await failure(app.profiles.update({ username: 'other' } as never))).fields).toEqual({ username: ['This field is not allowed.'] });
-    expect((await app.profiles.me()).user).toMatchObject({ last_name: 'Doe', user_phone: '+14155550100', user_address: 'New York, USA' });
+    expect((await app.profiles.me()).user).toMatchObject({ last_name: 'Doe', user_phone: phone, user_address: 'New York, USA' });
 
     // avatar: stored under the user's folder, served from its public URL.
     const png = Uint8Array.from(
