@@ -3,13 +3,11 @@
  * validation → `400 {"field": ["message"]}`, permission or logic → `{"detail": "message"}` with
  * 401, 403, 404, 409 or 429. Every response carries the CORS headers.
  */
-import type { z } from 'npm:zod@4';
+import type { z } from 'zod';
 import { corsHeaders } from './cors.ts';
+import { type CrossFieldCheck, type FieldErrors, NON_FIELD_ERRORS, validate } from './rules.ts';
 
-/** Key for errors about the input as a whole rather than one field, as Django REST framework names it. */
-export const NON_FIELD_ERRORS = 'non_field_errors';
-
-export type FieldErrors = Record<string, string[]>;
+export { type FieldErrors, NON_FIELD_ERRORS };
 export type DetailStatus = 401 | 403 | 404 | 409 | 429;
 
 /** A JSON response with the CORS headers. */
@@ -39,16 +37,6 @@ export const conflict = (detail: string) => detailError(409, detail);
 export function tooManyRequests(detail: string, retryAfterSeconds?: number): Response {
   const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(Math.ceil(retryAfterSeconds)) };
   return detailError(429, detail, headers);
-}
-
-/** Zod issues grouped by field path (`a.b`), root-level issues under `non_field_errors`. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : NON_FIELD_ERRORS;
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
 }
 
 /** Largest request body a function reads (the gateway refuses bodies over 5 MiB before this). */
@@ -84,15 +72,15 @@ export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promis
 }
 
 /**
- * Reads the JSON body and validates it: the parsed value, or the 400 (or 413) response to return.
- * An empty body counts as `{}`; a body that is not JSON is a `non_field_errors` validation error.
- * `extra` may add errors that need several fields (e.g. a password similar to the username); it
- * sees the raw object, so every error is reported at once.
+ * Reads the JSON body and validates it with the rules module: the parsed value, or the 400 (or 413)
+ * response to return. An empty body counts as `{}`; a body that is not JSON is a `non_field_errors`
+ * validation error. `checks` add errors that need several fields (a password similar to the username,
+ * a `confirm_password` that differs); they see the raw object, so every error is reported at once.
  */
 export async function parseJsonBody<T extends z.ZodType>(
   req: Request,
   schema: T,
-  extra?: (raw: Record<string, unknown>) => Partial<FieldErrors> | undefined,
+  ...checks: CrossFieldCheck[]
 ): Promise<{ data: z.output<T>; response?: undefined } | { data?: undefined; response: Response }> {
   const read = await readBodyText(req);
   if (read.response) return { response: read.response };
@@ -102,15 +90,7 @@ export async function parseJsonBody<T extends z.ZodType>(
   } catch {
     return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
   }
-  const result = schema.safeParse(raw);
-  const errors: FieldErrors = result.success ? {} : fieldErrors(result.error);
-  if (extra && raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    for (const [field, messages] of Object.entries(extra(raw as Record<string, unknown>) ?? {})) {
-      if (!messages) continue;
-      const existing = errors[field] ?? [];
-      errors[field] = [...existing, ...messages.filter((m) => !existing.includes(m))];
-    }
-  }
-  if (!result.success || Object.keys(errors).length > 0) return { response: validationError(errors) };
+  const result = validate(schema, raw, ...checks);
+  if (result.errors) return { response: validationError(result.errors) };
   return { data: result.data };
 }

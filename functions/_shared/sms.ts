@@ -4,7 +4,7 @@
  *   developers read it;
  * - `twilio`: Twilio's Messages API with `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`.
  */
-import { adminClient, env } from './supabase.ts';
+import { env, serviceRpc } from './supabase.ts';
 
 export interface SmsProvider {
   readonly name: string;
@@ -15,7 +15,7 @@ export interface SmsProvider {
 export const outboxProvider: SmsProvider = {
   name: 'outbox',
   async send(to, body) {
-    const { error } = await adminClient().rpc('capture_sms', { p_phone: to, p_body: body });
+    const { error } = await serviceRpc().rpc('capture_sms', { p_phone: to, p_body: body });
     if (error) throw new Error(`capture_sms failed: ${error.message}`);
   },
 };

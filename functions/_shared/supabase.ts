@@ -23,6 +23,11 @@ export function adminClient(): SupabaseClient {
   return admin;
 }
 
+/** The service-only RPCs: schema `service`, which only service_role may use (never in the app's types). */
+export function serviceRpc() {
+  return adminClient().schema('service');
+}
+
 export type AccountStatus = 'active' | 'deactivated' | 'suspended' | 'banned';
 
 /** What sign-in and the access token hook answer for an account that is not active. */
@@ -92,16 +97,26 @@ export interface SignInAccount {
 
 /** The account a username, email or phone number names (rpc `find_sign_in_account`), or null. */
 export async function findSignInAccount(login: string): Promise<SignInAccount | null> {
-  const { data, error } = await adminClient().rpc('find_sign_in_account', { p_login: login });
+  const { data, error } = await serviceRpc().rpc('find_sign_in_account', { p_login: login });
   if (error) throw error;
   return (data as SignInAccount | null) ?? null;
+}
+
+/**
+ * Whether a phone number (E.164) belongs to an account already, as its sign-in phone or as the phone
+ * of its profile (rpc `phone_in_use`; the database keeps numbers unique across accounts).
+ */
+export async function phoneInUse(phone: string): Promise<boolean> {
+  const { data, error } = await serviceRpc().rpc('phone_in_use', { p_phone: phone });
+  if (error) throw error;
+  return data === true;
 }
 
 export type IssuedCode = { code: string; token: string; expires_at: string; retry_after?: undefined } | { retry_after: number };
 
 /** rpc `issue_one_time_code`: a new code, or how long to wait before asking again. */
 export async function issueCode(purpose: 'password_reset' | 'phone_signup' | 'parent_link', subject: string): Promise<IssuedCode> {
-  const { data, error } = await adminClient().rpc('issue_one_time_code', { p_purpose: purpose, p_subject: subject });
+  const { data, error } = await serviceRpc().rpc('issue_one_time_code', { p_purpose: purpose, p_subject: subject });
   if (error) throw error;
   return data as IssuedCode;
 }
@@ -118,7 +133,7 @@ export async function consumeCode(
   code: string,
   by: { subject: string; token?: undefined } | { token: string; subject?: undefined },
 ): Promise<ConsumeResult> {
-  const { data, error } = await adminClient().rpc('consume_one_time_code', {
+  const { data, error } = await serviceRpc().rpc('consume_one_time_code', {
     p_purpose: purpose,
     p_code: code,
     p_subject: by.subject ?? null,

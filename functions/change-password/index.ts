@@ -1,6 +1,6 @@
 /**
  * change-password: the signed-in user sets a new password, proving the old one.
- * `POST {old_password, new_password}` → `200 {"detail": "Password updated successfully"}` and a
+ * `POST {old_password, new_password, confirm_password?}` → `200 {"detail": "Password updated successfully"}` and a
  * confirmation mail, and every other session of the user signed out; `400 {"old_password": ["Wrong
  * password."]}`, policy errors on `new_password`. The confirmation mail is Auth's password_changed
  * notice (config.toml), the one every door that changes a password sends — not a second mail here.
@@ -8,11 +8,10 @@
 import { updateOwnPassword } from '../_shared/auth-api.ts';
 import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
-import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
-import { adminClient, requireCaller } from '../_shared/supabase.ts';
-import { body, currentPassword, password } from '../_shared/validation.ts';
+import { requireCaller, serviceRpc } from '../_shared/supabase.ts';
+import { body, confirmPassword, currentPassword, password, passwordChecks } from '../_shared/rules.ts';
 
-const ChangePasswordInput = body({ old_password: currentPassword, new_password: password });
+const ChangePasswordInput = body({ old_password: currentPassword, new_password: password, confirm_password: confirmPassword });
 
 Deno.serve(
   postHandler(async (req) => {
@@ -20,13 +19,10 @@ Deno.serve(
     if (auth.response) return auth.response;
     const { user, username } = auth.caller;
 
-    const input = await parseJsonBody(req, ChangePasswordInput, (raw) =>
-      typeof raw.new_password === 'string' && isSimilarToUsername(raw.new_password, username) ? { new_password: [PASSWORD_SIMILAR] } : {},
-    );
+    const input = await parseJsonBody(req, ChangePasswordInput, passwordChecks({ field: 'new_password', username }));
     if (input.response) return input.response;
 
-    const client = adminClient();
-    const check = await client.rpc('verify_user_password', { p_user_id: user.id, p_password: input.data.old_password });
+    const check = await serviceRpc().rpc('verify_user_password', { p_user_id: user.id, p_password: input.data.old_password });
     if (check.error) throw check.error;
     if (check.data !== true) {
       const errors: FieldErrors = { old_password: ['Wrong password.'] };

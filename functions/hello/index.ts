@@ -2,7 +2,7 @@
  * hello: greets the caller by name. `POST {"name": "Ada"}` → `200 {"message": "Hello Ada!"}`;
  * invalid input → `400 {"name": ["…"]}`.
  */
-import { z } from 'npm:zod@4';
+import { z } from 'zod';
 import { handleCors } from '../_shared/cors.ts';
 import { json, parseJsonBody } from '../_shared/errors.ts';
 

@@ -2,7 +2,7 @@
  * password-reset: a 6-digit code by email, then a new password with it.
  * - `POST /password-reset/request {email}` → `200 {"detail": "Password reset code sent to email."}`;
  *   `400 {"email": ["No account with this email."]}`; `429` within 60 s of the last code.
- * - `POST /password-reset/confirm {email, code, new_password}` → `200 {"detail": "Password reset
+ * - `POST /password-reset/confirm {email, code, new_password, confirm_password?}` → `200 {"detail": "Password reset
  *   successful."}`; `400 {"detail": "Invalid or expired reset code."}`. Codes live 10 minutes, allow 5
  *   wrong tries, and every code of the user is deleted by a successful reset. Setting the password
  *   through Auth's admin API signs the user out everywhere. An account that is not active gets
@@ -15,14 +15,13 @@ import { postRouter, unexpected } from '../_shared/handler.ts';
 import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, codesLocked, consumeCode, findSignInAccount, issueCode, STATUS_MESSAGES, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, email, password, text } from '../_shared/validation.ts';
+import { body, confirmPassword, email, password, passwordChecks, text } from '../_shared/rules.ts';
 
 const INVALID_CODE = 'Invalid or expired reset code.';
 
 const RequestInput = body({ email });
-const ConfirmInput = body({ email, code: text(), new_password: password });
+const ConfirmInput = body({ email, code: text(), new_password: password, confirm_password: confirmPassword });
 
 async function accountByEmail(address: string) {
   const account = await findSignInAccount(address);
@@ -55,7 +54,7 @@ async function request(req: Request): Promise<Response> {
 }
 
 async function confirm(req: Request): Promise<Response> {
-  const input = await parseJsonBody(req, ConfirmInput);
+  const input = await parseJsonBody(req, ConfirmInput, passwordChecks({ field: 'new_password' }));
   if (input.response) return input.response;
   const { data } = input;
 
@@ -64,9 +63,8 @@ async function confirm(req: Request): Promise<Response> {
   const account = await accountByEmail(data.email);
   if (!account || !/^\d{6}$/.test(data.code)) return json({ detail: INVALID_CODE }, 400);
   // Checked before the code is spent, so a refused password does not cost the code.
-  if (isSimilarToUsername(data.new_password, account.username)) {
-    return validationError({ new_password: [PASSWORD_SIMILAR] });
-  }
+  const similar = passwordChecks({ field: 'new_password', username: account.username })({ new_password: data.new_password });
+  if (Object.keys(similar).length > 0) return validationError(similar);
 
   const result = await consumeCode('password_reset', data.code, { subject: account.user_id });
   if (result.status === 'locked') return codesLocked(result.retry_after);

@@ -2,8 +2,8 @@
  * phone-signup: an account for a phone number proven by an SMS code (reference API 001).
  * - `POST /phone-signup/send-code {phone_number}` → `200 {token, message: "Verification code sent
  *   successfully."}`; `400 {"phone_number": [...]}`; `409 {"detail": "User with this phone number
- *   already exists."}`; `429` within 60 s of the last code for that number.
- * - `POST /phone-signup/verify {token, code, password}` → `200` GoTrue's session JSON for the new
+ *   already exists."}` (the number is another account's sign-in phone or profile phone); `429` within 60 s of the last code for that number.
+ * - `POST /phone-signup/verify {token, code, password, confirm_password?}` → `200` GoTrue's session JSON for the new
  *   account; `400 {"token": ["Invalid token."]}` / `{"token": ["The token has expired."]}` /
  *   `{"code": ["Invalid or expired verification code."]}`.
  * `429 {"detail"}` with Retry-After past the limits of _shared/limits.ts: texts per client address,
@@ -16,10 +16,12 @@ import { postRouter, unexpected } from '../_shared/handler.ts';
 import { GLOBAL, LIMITS } from '../_shared/limits.ts';
 import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { sendSms } from '../_shared/sms.ts';
-import { adminClient, codesLocked, consumeCode, findSignInAccount, issueCode, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, password, phone, text } from '../_shared/validation.ts';
+import { adminClient, codesLocked, consumeCode, issueCode, phoneInUse, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { body, confirmPassword, password, passwordChecks, phone, text } from '../_shared/rules.ts';
 
+/** 001's answer for a number that has an account (002's field message is the rules module's PHONE_TAKEN). */
 const PHONE_TAKEN = 'User with this phone number already exists.';
+
 const INVALID_TOKEN = 'Invalid token.';
 const EXPIRED_TOKEN = 'The token has expired.';
 const INVALID_CODE = 'Invalid or expired verification code.';
@@ -29,6 +31,7 @@ const VerifyInput = body({
   token: text().regex(/^[0-9a-f]{64}$/i, INVALID_TOKEN),
   code: text().regex(/^\d{6}$/, INVALID_CODE),
   password,
+  confirm_password: confirmPassword,
 });
 
 async function sendCode(req: Request): Promise<Response> {
@@ -38,7 +41,7 @@ async function sendCode(req: Request): Promise<Response> {
 
   const limited = await takeLimits([[LIMITS.smsPerIp, clientAddress(req)]]);
   if (limited) return limited;
-  if (await findSignInAccount(number)) return conflict(PHONE_TAKEN);
+  if (await phoneInUse(number)) return conflict(PHONE_TAKEN);
 
   const texts: Hit[] = [[LIMITS.smsPerNumber, number], [LIMITS.smsGlobal, GLOBAL]];
   const pumped = await takeLimits(texts);
@@ -55,7 +58,7 @@ async function sendCode(req: Request): Promise<Response> {
 }
 
 async function verify(req: Request): Promise<Response> {
-  const input = await parseJsonBody(req, VerifyInput);
+  const input = await parseJsonBody(req, VerifyInput, passwordChecks({ field: 'password' }));
   if (input.response) return input.response;
   const { data } = input;
 
@@ -71,7 +74,8 @@ async function verify(req: Request): Promise<Response> {
   const created = await adminClient().auth.admin.createUser({ phone: number, password: data.password, phone_confirm: true });
   if (created.error) {
     // Someone signed up with this number since the code was sent.
-    if (created.error.code === 'phone_exists' || created.error.status === 422) return conflict(PHONE_TAKEN);
+    // (or set it as the phone of their profile: the database refuses a second account with it).
+    if (created.error.code === 'phone_exists' || created.error.status === 422 || (await phoneInUse(number))) return conflict(PHONE_TAKEN);
     throw created.error;
   }
 

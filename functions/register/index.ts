@@ -1,7 +1,7 @@
 /**
  * register: a new account through Supabase Auth's own sign-up (so Auth sends its confirmation mail
  * when confirmations are on), then the welcome mail.
- * `POST {username, email, password, birthday?, first_name?, last_name?}` →
+ * `POST {username, email, password, confirm_password?, birthday?, first_name?, last_name?}` →
  * `201 {message, user: {id, username, email}, email_sent}`; `400 {"username": ["Username already
  * exists."], "email": ["Email already exists."]}` and field errors, all at once; `429 {"detail"}`
  * with Retry-After past 10 registrations an hour from one client address.
@@ -12,9 +12,8 @@ import { postHandler } from '../_shared/handler.ts';
 import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { isSimilarToUsername, PASSWORD_SIMILAR } from '../_shared/passwords.ts';
 import { adminClient, findSignInAccount } from '../_shared/supabase.ts';
-import { body, date, email, optionalText, password, username } from '../_shared/validation.ts';
+import { body, confirmPassword, date, email, optionalText, password, passwordChecks, username } from '../_shared/rules.ts';
 
 const USERNAME_TAKEN = 'Username already exists.';
 const EMAIL_TAKEN = 'Email already exists.';
@@ -23,6 +22,7 @@ const RegisterInput = body({
   username,
   email,
   password,
+  confirm_password: confirmPassword,
   birthday: date.nullish(),
   first_name: optionalText(50),
   last_name: optionalText(50),
@@ -44,11 +44,7 @@ async function takenFields(name: string, address: string): Promise<FieldErrors> 
 
 Deno.serve(
   postHandler(async (req) => {
-    const input = await parseJsonBody(req, RegisterInput, (raw) =>
-      typeof raw.password === 'string' && typeof raw.username === 'string' && isSimilarToUsername(raw.password, raw.username)
-        ? { password: [PASSWORD_SIMILAR] }
-        : {},
-    );
+    const input = await parseJsonBody(req, RegisterInput, passwordChecks({ field: 'password' }));
     if (input.response) return input.response;
     const { data } = input;
 

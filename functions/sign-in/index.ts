@@ -10,24 +10,24 @@
 import { passwordGrant } from '../_shared/auth-api.ts';
 import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
+import { findSignInAccount, serviceRpc, STATUS_MESSAGES } from '../_shared/supabase.ts';
+import { body, currentPassword, maxLength, oneOf, text } from '../_shared/rules.ts';
 import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, type Hit, retryAfter, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
-import { adminClient, findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
-import { body, currentPassword, REQUIRED, text } from '../_shared/validation.ts';
 
 const NO_ACCOUNT = 'No active account found with the given credentials';
 const NO_USER = '00000000-0000-0000-0000-000000000000';
 const TOO_MANY_FAILURES = 'Too many failed sign-in attempts. Please try again later.';
 
 const SignInInput = body({
-  username: text().max(254, 'Ensure this field has no more than 254 characters.').optional(),
-  email: text().max(254, 'Ensure this field has no more than 254 characters.').optional(),
+  username: text().max(254, maxLength(254)).optional(),
+  email: text().max(254, maxLength(254)).optional(),
   password: currentPassword,
 });
 
 Deno.serve(
   postHandler(async (req) => {
-    const input = await parseJsonBody(req, SignInInput, (raw) => (raw.username === undefined && raw.email === undefined ? { username: [REQUIRED] } : {}));
+    const input = await parseJsonBody(req, SignInInput, oneOf('username', 'email'));
     if (input.response) return input.response;
     const login = (input.data.username ?? input.data.email)!;
 
@@ -42,7 +42,7 @@ Deno.serve(
 
     if (!account || (!account.email && !account.phone)) {
       // The same bcrypt work as a wrong password, so timing does not tell which logins exist.
-      await adminClient().rpc('verify_user_password', { p_user_id: NO_USER, p_password: input.data.password });
+      await serviceRpc().rpc('verify_user_password', { p_user_id: NO_USER, p_password: input.data.password });
       return unauthorized(NO_ACCOUNT);
     }
 

@@ -5,11 +5,13 @@
  * @module
  */
 import { z } from 'zod';
-import type { MarqueeSupabaseClient } from './client.ts';
 import type { Database, Tables } from './database.types.ts';
 import { unwrap } from './errors.ts';
-import { asDetail, boundedText, parseInput, text, uuid } from './internal.ts';
+import { asDetail, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
+import type { DetailResult } from './results.ts';
+import { body, editableText, invalidChoice, uuid } from './rules/index.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 type AccountStatus = Database['public']['Enums']['account_status'];
 
@@ -25,6 +27,12 @@ export interface ListUsersParams extends PageParams {
   status?: AccountStatus;
   /** Matches username or email (case-insensitive, partial). */
   search?: string;
+}
+
+/** The account an admin action is about, and why (kept in the audit). */
+export interface AccountActionInput {
+  userId: string;
+  reason?: string;
 }
 
 /** Filters for {@link AdminApi.actions}. */
@@ -49,46 +57,46 @@ export interface AdminApi {
    *
    * @example
    * ```ts
-   * await marquee.admin.suspend(userId, 'Spam');
+   * await marquee.admin.suspend({ userId, reason: 'Spam' });
    * ```
    */
-  suspend(userId: string, reason?: string): Promise<{ detail: string }>;
+  suspend(input: AccountActionInput): Promise<DetailResult>;
   /**
    * Lifts a suspension.
    *
    * @example
    * ```ts
-   * await marquee.admin.unsuspend(userId);
+   * await marquee.admin.unsuspend({ userId });
    * ```
    */
-  unsuspend(userId: string, reason?: string): Promise<{ detail: string }>;
+  unsuspend(input: AccountActionInput): Promise<DetailResult>;
   /**
    * Bans an account.
    *
    * @example
    * ```ts
-   * await marquee.admin.ban(userId, 'Abuse');
+   * await marquee.admin.ban({ userId, reason: 'Abuse' });
    * ```
    */
-  ban(userId: string, reason?: string): Promise<{ detail: string }>;
+  ban(input: AccountActionInput): Promise<DetailResult>;
   /**
    * Lifts a ban.
    *
    * @example
    * ```ts
-   * await marquee.admin.unban(userId);
+   * await marquee.admin.unban({ userId });
    * ```
    */
-  unban(userId: string, reason?: string): Promise<{ detail: string }>;
+  unban(input: AccountActionInput): Promise<DetailResult>;
   /**
    * Reactivates an account its owner deactivated (they cannot sign in to undo it themselves).
    *
    * @example
    * ```ts
-   * await marquee.admin.reactivate(userId, 'Asked by email');
+   * await marquee.admin.reactivate({ userId, reason: 'Asked by email' });
    * ```
    */
-  reactivate(userId: string, reason?: string): Promise<{ detail: string }>;
+  reactivate(input: AccountActionInput): Promise<DetailResult>;
   /**
    * The audit of account actions, newest first, optionally for one user.
    *
@@ -103,10 +111,10 @@ export interface AdminApi {
 
 const STATUSES = ['active', 'deactivated', 'suspended', 'banned'] as const satisfies readonly AccountStatus[];
 const listSchema = z.object({
-  status: z.enum(STATUSES, { error: (issue) => `"${String(issue.input)}" is not a valid choice.` }).optional(),
-  search: text().trim().max(100, 'Ensure this field has no more than 100 characters.').optional(),
+  status: z.enum(STATUSES, { error: (issue) => invalidChoice(issue.input) }).optional(),
+  search: editableText(100).optional(),
 });
-const actionSchema = z.strictObject({ userId: uuid(), reason: boundedText(1000).optional() });
+const actionSchema = body({ userId: uuid, reason: editableText(1000).optional() });
 
 type ActionRpc = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user' | 'admin_unban_user' | 'admin_reactivate_user';
 
@@ -120,10 +128,9 @@ type ActionRpc = 'admin_suspend_user' | 'admin_unsuspend_user' | 'admin_ban_user
  * ```
  */
 export function createAdminApi(supabase: MarqueeSupabaseClient): AdminApi {
-  const act = (rpc: ActionRpc) => async (userId: string, reason?: string) => {
-    const input = parseInput(actionSchema, { userId, reason });
-    const trimmed = input.reason?.trim();
-    const data = await unwrap(supabase.rpc(rpc, { p_user_id: input.userId, ...(trimmed ? { p_reason: trimmed } : {}) }));
+  const act = (rpc: ActionRpc) => async (action: AccountActionInput) => {
+    const input = parseInput(actionSchema, action);
+    const data = await unwrap(supabase.rpc(rpc, { p_user_id: input.userId, ...(input.reason ? { p_reason: input.reason } : {}) }));
     return asDetail(data);
   };
 
@@ -142,7 +149,7 @@ export function createAdminApi(supabase: MarqueeSupabaseClient): AdminApi {
     unban: act('admin_unban_user'),
     reactivate: act('admin_reactivate_user'),
     async actions(params = {}) {
-      const { userId } = parseInput(z.object({ userId: uuid().optional() }), { userId: params.userId });
+      const { userId } = parseInput(z.object({ userId: uuid.optional() }), { userId: params.userId });
       let query = supabase.from('account_actions').select('*', { count: 'exact' });
       if (userId) query = query.eq('user_id', userId);
       return paginate(query.order('created_at', { ascending: false }).order('id', { ascending: false }), pageOf(params));

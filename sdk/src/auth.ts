@@ -16,87 +16,73 @@ import type {
   AuthenticatorAssuranceLevels,
   Session,
 } from '@supabase/supabase-js';
-import { z } from 'zod';
-import type { MarqueeSupabaseClient } from './client.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { MarqueeError, toMarqueeError, unwrap } from './errors.ts';
+import { asDetail, invokeFunction, parseInput, present } from './internal.ts';
+import type { DetailResult } from './results.ts';
 import {
-  INVALID_CODE,
-  PASSWORD_TOO_SIMILAR,
-  REQUIRED,
-  boundedText,
+  body,
+  code,
+  confirmPassword,
+  currentPassword,
+  date,
+  editableText,
   email,
-  invokeFunction,
-  parseInput,
+  maxLength,
+  optionalText,
   password,
-  phoneNumber,
-  present,
-  requiredText,
-  trimmedText,
+  passwordChecks,
+  phone,
+  oneOf,
   text,
-  tooSimilar,
   username,
   uuid,
-} from './internal.ts';
+} from './rules/index.ts';
 
-// --- inputs --------------------------------------------------------------------------------------
+// --- inputs (the rules module's schemas: the functions parse the same bodies with them) ----------
 
-const INVALID_DATE = 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.';
-const birthday = text().refine((value) => {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900;
-}, INVALID_DATE);
-const name = () => text().trim().max(50, 'Ensure this field has no more than 50 characters.').nullish();
-
-const registerSchema = z
-  .strictObject({
-    username: username(),
-    email: email(),
-    password: password(),
-    birthday: birthday.nullish(),
-    first_name: name(),
-    last_name: name(),
-  })
-  .superRefine((input, ctx) => {
-    if (tooSimilar(input.password, input.username)) ctx.addIssue({ code: 'custom', path: ['password'], message: PASSWORD_TOO_SIMILAR });
-  });
-
-const signInSchema = z
-  .strictObject({
-    username: trimmedText().max(254, 'Ensure this field has no more than 254 characters.').optional(),
-    email: trimmedText().max(254, 'Ensure this field has no more than 254 characters.').optional(),
-    password: requiredText(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.username === undefined && input.email === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: REQUIRED });
-  });
-
-const changePasswordSchema = z.strictObject({ old_password: requiredText(), new_password: password() });
-const resetRequestSchema = z.strictObject({ email: email() });
-const resetConfirmSchema = z.strictObject({
-  email: email(),
-  // A code of another shape is the server's "Invalid or expired reset code." (a detail, not a field error).
-  code: trimmedText(),
-  new_password: password(),
+const registerSchema = body({
+  username,
+  email,
+  password,
+  confirm_password: confirmPassword,
+  birthday: date.nullish(),
+  first_name: optionalText(50),
+  last_name: optionalText(50),
 });
-const phoneSchema = z.strictObject({ phone_number: phoneNumber() });
-const phoneVerifySchema = z.strictObject({
-  token: trimmedText().regex(/^[0-9a-f]{64}$/i, 'Invalid token.'),
-  code: trimmedText().regex(/^\d{6}$/, 'Invalid or expired verification code.'),
-  password: password(),
+
+const signInSchema = body({
+  username: text().max(254, maxLength(254)).optional(),
+  email: text().max(254, maxLength(254)).optional(),
+  password: currentPassword,
 });
-const totpCode = trimmedText().regex(/^\d{6}$/, INVALID_CODE);
-const enrollSchema = z.strictObject({ friendlyName: boundedText(100).optional(), issuer: boundedText(100).optional() });
+
+const changePasswordSchema = body({ old_password: currentPassword, new_password: password, confirm_password: confirmPassword });
+const resetRequestSchema = body({ email });
+// A code of another shape is the server's "Invalid or expired reset code." (a detail, not a field error).
+const resetConfirmSchema = body({ email, code: text(), new_password: password, confirm_password: confirmPassword });
+const phoneSchema = body({ phone_number: phone });
+const phoneVerifySchema = body({
+  token: text().regex(/^[0-9a-f]{64}$/i, 'Invalid token.'),
+  code: code('Invalid or expired verification code.'),
+  password,
+  confirm_password: confirmPassword,
+});
+const enrollSchema = body({ friendlyName: editableText(100).optional(), issuer: editableText(100).optional() });
+const factorSchema = body({ factorId: uuid });
+const verifyFactorSchema = body({ factorId: uuid, code: code() });
 
 // --- types ---------------------------------------------------------------------------------------
 
-/** What {@link AuthApi.register} takes. `birthday` is `YYYY-MM-DD` (default `2000-01-01`). */
+/**
+ * What {@link AuthApi.register} takes. `birthday` is `YYYY-MM-DD` (default `2000-01-01`);
+ * `confirm_password`, when given, must equal `password`.
+ */
 export interface RegisterInput {
   username: string;
   email: string;
   password: string;
+  confirm_password?: string;
   birthday?: string;
   first_name?: string;
   last_name?: string;
@@ -113,15 +99,18 @@ export interface RegisterResult {
 /** Sign in with a username or an email address. */
 export type SignInInput = { username: string; email?: undefined; password: string } | { email: string; username?: undefined; password: string };
 
-/** `{"detail": "..."}`, the answer of most account actions. */
-export interface DetailResult {
-  detail: string;
-}
+export type { DetailResult };
 
-/** What {@link AuthApi.changePassword} takes. */
+/** What {@link AuthApi.changePassword} takes; `confirm_password`, when given, must equal `new_password`. */
 export interface ChangePasswordInput {
   old_password: string;
   new_password: string;
+  confirm_password?: string;
+}
+
+/** What {@link AuthApi.requestPasswordReset} takes. */
+export interface PasswordResetRequestInput {
+  email: string;
 }
 
 /** What {@link AuthApi.confirmPasswordReset} takes: the emailed 6-digit code. */
@@ -129,6 +118,12 @@ export interface ConfirmPasswordResetInput {
   email: string;
   code: string;
   new_password: string;
+  confirm_password?: string;
+}
+
+/** What {@link PhoneSignupApi.sendCode} takes: an E.164 number (spaces, dots, dashes and brackets are dropped). */
+export interface SendCodeInput {
+  phone_number: string;
 }
 
 /** The answer of {@link PhoneSignupApi.sendCode}: the token to pass to `verify`. */
@@ -142,6 +137,23 @@ export interface PhoneVerifyInput {
   token: string;
   code: string;
   password: string;
+  confirm_password?: string;
+}
+
+/** What {@link AuthApi.enrollTotp} takes. */
+export interface EnrollTotpInput {
+  friendlyName?: string;
+  issuer?: string;
+}
+
+/** A factor, by id. */
+export interface FactorInput {
+  factorId: string;
+}
+
+/** A factor and the 6-digit code from the authenticator app. */
+export interface VerifyFactorInput extends FactorInput {
+  code: string;
 }
 
 /** A new TOTP factor: show `totp.qr_code` (an SVG data URL) or `totp.uri`, then verify a code. */
@@ -163,20 +175,20 @@ export interface AssuranceLevel {
 export interface PhoneSignupApi {
   /**
    * Sends a 6-digit code by SMS to a new phone number (E.164). A second request within 60 s is
-   * 429; a number that already has an account is 409.
+   * 429; a number that already belongs to an account is 409.
    *
    * @example
    * ```ts
-   * const { token } = await marquee.auth.phoneSignup.sendCode('+14155550100');
+   * const { token } = await marquee.auth.phoneSignup.sendCode({ phone_number: '+14155550100' });
    * ```
    */
-  sendCode(phoneNumber: string): Promise<SendCodeResult>;
+  sendCode(input: SendCodeInput): Promise<SendCodeResult>;
   /**
    * Verifies the code, creates the account with `password` and signs the client in.
    *
    * @example
    * ```ts
-   * const session = await marquee.auth.phoneSignup.verify({ token, code: '123456', password: 'n3w-Secret!' });
+   * const session = await marquee.auth.phoneSignup.verify({ token, code: '123456', password: 'N3w-Secret!' });
    * ```
    */
   verify(input: PhoneVerifyInput): Promise<Session>;
@@ -221,17 +233,17 @@ export interface AuthApi {
    *
    * @example
    * ```ts
-   * await marquee.auth.signOut();
+   * await marquee.auth.signOut(); // { detail: 'Signed out.' }
    * ```
    */
-  signOut(options?: { scope?: 'global' | 'local' | 'others' }): Promise<void>;
+  signOut(options?: { scope?: 'global' | 'local' | 'others' }): Promise<DetailResult>;
   /**
    * The client's current session, or `null` when signed out.
    *
    * @example
    * ```ts
    * const session = await marquee.auth.session();
-   * if (!session) showSignIn();
+   * if (!session) console.log('signed out');
    * ```
    */
   session(): Promise<Session | null>;
@@ -241,7 +253,7 @@ export interface AuthApi {
    *
    * @example
    * ```ts
-   * await marquee.auth.changePassword({ old_password: 'S3cure-pass!', new_password: 'Even-b3tter!' });
+   * await marquee.auth.changePassword({ old_password: 'S3cure-pass!', new_password: 'Even-b3tter!', confirm_password: 'Even-b3tter!' });
    * ```
    */
   changePassword(input: ChangePasswordInput): Promise<DetailResult>;
@@ -251,10 +263,10 @@ export interface AuthApi {
    *
    * @example
    * ```ts
-   * await marquee.auth.requestPasswordReset('john@example.com');
+   * await marquee.auth.requestPasswordReset({ email: 'john@example.com' });
    * ```
    */
-  requestPasswordReset(email: string): Promise<DetailResult>;
+  requestPasswordReset(input: PasswordResetRequestInput): Promise<DetailResult>;
   /**
    * Sets a new password with the emailed code. 400 `{"detail": "Invalid or expired reset code."}`.
    *
@@ -272,21 +284,21 @@ export interface AuthApi {
    * @example
    * ```ts
    * const factor = await marquee.auth.enrollTotp({ friendlyName: 'phone' });
-   * showQr(factor.totp.qr_code);
+   * console.log(factor.totp.qr_code);
    * ```
    */
-  enrollTotp(options?: { friendlyName?: string; issuer?: string }): Promise<TotpEnrollment>;
+  enrollTotp(input?: EnrollTotpInput): Promise<TotpEnrollment>;
   /**
    * Challenges a factor and verifies the 6-digit code; on success the session is upgraded to `aal2`
    * (and a newly enrolled factor becomes verified).
    *
    * @example
    * ```ts
-   * await marquee.auth.challengeAndVerify(factor.id, '123456');
+   * await marquee.auth.challengeAndVerify({ factorId: factor.id, code: '123456' });
    * (await marquee.auth.aal()).currentLevel; // 'aal2'
    * ```
    */
-  challengeAndVerify(factorId: string, code: string): Promise<MfaVerification>;
+  challengeAndVerify(input: VerifyFactorInput): Promise<MfaVerification>;
   /**
    * The signed-in user's factors.
    *
@@ -301,10 +313,10 @@ export interface AuthApi {
    *
    * @example
    * ```ts
-   * await marquee.auth.unenroll(factor.id);
+   * await marquee.auth.unenroll({ factorId: factor.id }); // { detail: 'Factor removed.' }
    * ```
    */
-  unenroll(factorId: string): Promise<void>;
+  unenroll(input: FactorInput): Promise<DetailResult>;
   /**
    * The session's authenticator assurance level: `currentLevel` `aal1` with `nextLevel` `aal2`
    * means the user has a verified factor and should be asked for a code.
@@ -312,7 +324,7 @@ export interface AuthApi {
    * @example
    * ```ts
    * const { currentLevel, nextLevel } = await marquee.auth.aal();
-   * if (currentLevel === 'aal1' && nextLevel === 'aal2') askForCode();
+   * if (currentLevel === 'aal1' && nextLevel === 'aal2') console.log('ask for a code');
    * ```
    */
   aal(): Promise<AssuranceLevel>;
@@ -351,19 +363,21 @@ async function adopt(supabase: MarqueeSupabaseClient, tokens: SessionJson): Prom
  * @example
  * ```ts
  * const auth = createAuthApi(createClient<Database>(url, key));
- * await auth.signIn({ email, password });
+ * await auth.signIn({ email: 'john@example.com', password: 'S3cure-pass!' });
  * ```
  */
 export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
+  const detailOf = async (name: string, body: Record<string, unknown> = {}) => asDetail(await invokeFunction<unknown>(supabase, name, body));
+
   return {
     async register(input) {
-      const body = parseInput(registerSchema, input);
-      return invokeFunction<RegisterResult>(supabase, 'register', body);
+      const data = parseInput(registerSchema, input, passwordChecks({ field: 'password' }));
+      return invokeFunction<RegisterResult>(supabase, 'register', data);
     },
 
     async signIn(input) {
-      const body = parseInput(signInSchema, input);
-      const tokens = await invokeFunction<SessionJson>(supabase, 'sign-in', body);
+      const data = parseInput(signInSchema, input, oneOf('username', 'email'));
+      const tokens = await invokeFunction<SessionJson>(supabase, 'sign-in', data);
       return adopt(supabase, tokens);
     },
 
@@ -376,6 +390,7 @@ export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
     async signOut(options = {}) {
       const { error } = await supabase.auth.signOut(options.scope ? { scope: options.scope } : undefined);
       if (error) throw await toMarqueeError(error);
+      return { detail: 'Signed out.' };
     },
 
     async session() {
@@ -385,51 +400,52 @@ export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
     },
 
     async changePassword(input) {
-      return invokeFunction<DetailResult>(supabase, 'change-password', parseInput(changePasswordSchema, input));
+      return detailOf('change-password', parseInput(changePasswordSchema, input, passwordChecks({ field: 'new_password' })));
     },
 
-    async requestPasswordReset(emailAddress) {
-      return invokeFunction<DetailResult>(supabase, 'password-reset/request', parseInput(resetRequestSchema, { email: emailAddress }));
+    async requestPasswordReset(input) {
+      return detailOf('password-reset/request', parseInput(resetRequestSchema, input));
     },
 
     async confirmPasswordReset(input) {
-      return invokeFunction<DetailResult>(supabase, 'password-reset/confirm', parseInput(resetConfirmSchema, input));
+      return detailOf('password-reset/confirm', parseInput(resetConfirmSchema, input, passwordChecks({ field: 'new_password' })));
     },
 
     phoneSignup: {
-      async sendCode(phone_number) {
-        return invokeFunction<SendCodeResult>(supabase, 'phone-signup/send-code', parseInput(phoneSchema, { phone_number }));
+      async sendCode(input) {
+        return invokeFunction<SendCodeResult>(supabase, 'phone-signup/send-code', parseInput(phoneSchema, input));
       },
       async verify(input) {
-        const tokens = await invokeFunction<SessionJson>(supabase, 'phone-signup/verify', parseInput(phoneVerifySchema, input));
+        const data = parseInput(phoneVerifySchema, input, passwordChecks({ field: 'password' }));
+        const tokens = await invokeFunction<SessionJson>(supabase, 'phone-signup/verify', data);
         return adopt(supabase, tokens);
       },
     },
 
-    async enrollTotp(options = {}) {
-      const { friendlyName, issuer } = parseInput(enrollSchema, options);
+    async enrollTotp(input = {}) {
+      const { friendlyName, issuer } = parseInput(enrollSchema, input);
       const data = await unwrap(
         supabase.auth.mfa.enroll({
           factorType: 'totp',
-          ...(friendlyName !== undefined ? { friendlyName } : {}),
-          ...(issuer !== undefined ? { issuer } : {}),
+          ...(friendlyName ? { friendlyName } : {}),
+          ...(issuer ? { issuer } : {}),
         }),
       );
       return present(data, 'the new factor');
     },
 
-    async challengeAndVerify(factorId, code) {
-      const input = parseInput(z.strictObject({ factorId: uuid(), code: totpCode }), { factorId, code });
-      return present(await unwrap(supabase.auth.mfa.challengeAndVerify(input)), 'the verified session');
+    async challengeAndVerify(input) {
+      const data = parseInput(verifyFactorSchema, input);
+      return present(await unwrap(supabase.auth.mfa.challengeAndVerify(data)), 'the verified session');
     },
 
     async listFactors() {
       return present(await unwrap(supabase.auth.mfa.listFactors()), 'the factors');
     },
 
-    async unenroll(factorId) {
-      const input = parseInput(z.strictObject({ factorId: uuid() }), { factorId });
-      await unwrap(supabase.auth.mfa.unenroll(input));
+    async unenroll(input) {
+      await unwrap(supabase.auth.mfa.unenroll(parseInput(factorSchema, input)));
+      return { detail: 'Factor removed.' };
     },
 
     async aal() {
@@ -438,7 +454,7 @@ export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
     },
 
     async deleteAccount() {
-      const result = await invokeFunction<DetailResult>(supabase, 'delete-account');
+      const result = await detailOf('delete-account');
       // The account and its sessions are gone; the local sign-out cannot fail in a way that matters.
       await supabase.auth.signOut({ scope: 'local' }).catch(() => undefined);
       return result;

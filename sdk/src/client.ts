@@ -3,16 +3,16 @@
  *
  * @module
  */
-import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
+import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { createAdminApi, type AdminApi } from './admin.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
 import type { Database } from './database.types.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
-/** The supabase-js client typed with Marquee's generated schema. */
-export type MarqueeSupabaseClient = SupabaseClient<Database>;
+export type { MarqueeSupabaseClient };
 
 /**
  * The product namespaces (`auth`, `profiles`, `posts`, …). Each module adds itself in two lines:

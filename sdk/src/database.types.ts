@@ -177,32 +177,14 @@ isOneToOne: true
 "admin_unsuspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
-"capture_sms":
-{ Args: { "p_body": string,"p_phone": string }; Returns: number
-                           },
-"consume_one_time_code":
-{ Args: { "p_code": string,"p_purpose": string,"p_subject"?: string,"p_token"?: string }; Returns: Json
-                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
 "deactivate_account":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
-"find_sign_in_account":
-{ Args: { "p_login": string }; Returns: Json
-                           },
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
-                           },
-"is_parent_linked":
-{ Args: { "p_child_id": string,"p_parent_email": string }; Returns: boolean
-                           },
-"issue_one_time_code":
-{ Args: { "p_purpose": string,"p_subject": string }; Returns: Json
-                           },
-"link_parent":
-{ Args: { "p_child_id": string,"p_parent_email": string }; Returns: undefined
                            },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
@@ -232,9 +214,6 @@ isOneToOne: true
       } },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
-                           },
-"verify_user_password":
-{ Args: { "p_password": string,"p_user_id": string }; Returns: boolean
                            }
           }
           Enums: {

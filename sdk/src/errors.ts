@@ -8,8 +8,10 @@
  * @module
  */
 
+import { fieldErrorsOf, type FieldErrors } from './rules/index.ts';
+
 /** Field name → messages, as in a `400 {"field": ["message"]}` response. */
-export type FieldErrors = Record<string, string[]>;
+export type { FieldErrors };
 
 /** What a {@link MarqueeError} is built from. */
 export interface MarqueeErrorInit {
@@ -21,6 +23,10 @@ export interface MarqueeErrorInit {
   detail: string;
   /** Per-field validation messages, present on validation failures. */
   fields?: FieldErrors;
+  /** PostgREST's `hint` (how to fix it), when the failure came from the database. */
+  hint?: string | null;
+  /** PostgREST's `details` (e.g. the failing row or key), when the failure came from the database. */
+  details?: string | null;
   /** The original error or response body, kept for debugging. */
   cause?: unknown;
 }
@@ -31,9 +37,9 @@ export interface MarqueeErrorInit {
  * @example
  * ```ts
  * try {
- *   await marquee.posts.create({ title: '' });
+ *   await marquee.auth.register({ username: 'john_doe', email: 'john@example.com', password: '' });
  * } catch (e) {
- *   if (isMarqueeError(e) && e.status === 400) console.log(e.fields?.title); // ['This field may not be blank.']
+ *   if (isMarqueeError(e) && e.status === 400) console.log(e.fields?.password); // ['This field may not be blank.']
  * }
  * ```
  */
@@ -47,6 +53,10 @@ export class MarqueeError extends Error {
   readonly detail: string;
   /** Per-field validation messages (validation failures only). */
   readonly fields?: FieldErrors;
+  /** PostgREST's `hint`, kept as the database gave it (database failures only). */
+  readonly hint?: string;
+  /** PostgREST's `details`, kept as the database gave it (database failures only). */
+  readonly details?: string;
 
   constructor(init: MarqueeErrorInit) {
     super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,11 +64,19 @@ export class MarqueeError extends Error {
     this.code = init.code;
     this.detail = init.detail;
     if (init.fields) this.fields = init.fields;
+    if (typeof init.hint === 'string') this.hint = init.hint;
+    if (typeof init.details === 'string') this.details = init.details;
   }
 
-  /** The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}`. */
-  toJSON(): FieldErrors | { detail: string; code: string } {
-    return this.fields ? this.fields : { detail: this.detail, code: this.code };
+  /** The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}` (with `hint` and `details` when the database gave them). */
+  toJSON(): FieldErrors | { detail: string; code: string; hint?: string; details?: string } {
+    if (this.fields) return this.fields;
+    return {
+      detail: this.detail,
+      code: this.code,
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      ...(this.details !== undefined ? { details: this.details } : {}),
+    };
   }
 }
 
@@ -96,10 +114,10 @@ export interface ErrorContext {
  *
  * @example
  * ```ts
- * const { data, error, status } = await supabase.from('posts').select();
+ * const { data, error, status } = await supabase.from('notifications').select();
  * if (error) throw await toMarqueeError(error, { status });
  *
- * const res = await supabase.functions.invoke('send-otp', { body: { email } });
+ * const res = await supabase.functions.invoke('password-reset/request', { body: { email } });
  * if (res.error) throw await toMarqueeError(res.error); // 400 → e.fields.email
  * ```
  */
@@ -149,7 +167,14 @@ export async function toMarqueeError(error: unknown, context: ErrorContext = {})
   if (typeof error.code === 'string' && 'details' in error && 'hint' in error) {
     const code = error.code;
     const status = context.status ?? postgrestStatus(code);
-    return new MarqueeError({ status, code: code || statusCode(status), detail: messageOf(error), cause: error });
+    return new MarqueeError({
+      status,
+      code: code || statusCode(status),
+      detail: messageOf(error),
+      hint: typeof error.hint === 'string' ? error.hint : null,
+      details: typeof error.details === 'string' ? error.details : null,
+      cause: error,
+    });
   }
 
   // A Response that was thrown or returned as is.
@@ -171,13 +196,11 @@ export async function toMarqueeError(error: unknown, context: ErrorContext = {})
  *
  * @example
  * ```ts
- * const posts = await unwrap(supabase.from('posts').select('id, title'));
+ * const rows = await unwrap(supabase.from('notifications').select('id, message'));
  * const session = await unwrap(supabase.auth.signInWithPassword({ email, password }));
  * ```
  */
-export async function unwrap<T>(
-  result: PromiseLike<{ data: T; error: unknown; status?: number }> | { data: T; error: unknown; status?: number },
-): Promise<T> {
+export async function unwrap<R extends { data: unknown; error: unknown; status?: number }>(result: PromiseLike<R> | R): Promise<SuccessData<R>> {
   const settled = await Promise.resolve(result).catch(async (thrown: unknown) => {
     throw await toMarqueeError(thrown);
   });
@@ -186,8 +209,16 @@ export async function unwrap<T>(
     if (typeof settled.status === 'number' && settled.status > 0) context.status = settled.status;
     throw await toMarqueeError(settled.error, context);
   }
-  return settled.data;
+  return settled.data as SuccessData<R>;
 }
+
+/**
+ * The data of a result's success branch (`error: null`): supabase-js results are unions of a success
+ * and a failure shape, and {@link unwrap} throws the failure.
+ */
+export type SuccessData<R extends { data: unknown; error: unknown }> = [Extract<R, { error: null }>] extends [never]
+  ? R['data']
+  : Extract<R, { error: null }>['data'];
 
 /**
  * Builds the 400 validation {@link MarqueeError} for zod issues (`path.join('.')` names the field;
@@ -200,18 +231,28 @@ export async function unwrap<T>(
  * ```
  */
 export function fromZodIssues(issues: readonly ZodIssueLike[], cause?: unknown): MarqueeError {
-  const fields: FieldErrors = {};
-  for (const issue of issues) {
-    const key = issue.path && issue.path.length > 0 ? issue.path.map(String).join('.') : 'non_field_errors';
-    (fields[key] ??= []).push(issue.message);
-  }
+  return fromFieldErrors(fieldErrorsOf(issues.map((issue) => ({ ...issue, path: issue.path ?? [] }))), cause);
+}
+
+/**
+ * The 400 validation {@link MarqueeError} for field errors (`{"field": ["message"]}`).
+ *
+ * @example
+ * ```ts
+ * throw fromFieldErrors({ email: ['Enter a valid email address.'] });
+ * ```
+ */
+export function fromFieldErrors(fields: FieldErrors, cause?: unknown): MarqueeError {
   return new MarqueeError({ status: 400, code: 'validation_failed', detail: summarise(fields), fields, cause });
 }
 
 /** The part of a zod issue the SDK reads. */
 export interface ZodIssueLike {
+  code?: string;
   path?: readonly PropertyKey[];
   message: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
+  keys?: readonly string[];
 }
 
 // --- internals -----------------------------------------------------------------------------------

@@ -11,8 +11,11 @@
  */
 export { createMarquee } from './client.ts';
 export type { CreateMarqueeOptions, Marquee, MarqueeNamespaces, MarqueeSupabaseClient, NamespaceFactory } from './client.ts';
-export { MarqueeError, fromZodIssues, isMarqueeError, toMarqueeError, unwrap } from './errors.ts';
-export type { ErrorContext, FieldErrors, MarqueeErrorInit, ZodIssueLike } from './errors.ts';
+export { MarqueeError, fromFieldErrors, fromZodIssues, isMarqueeError, toMarqueeError, unwrap } from './errors.ts';
+export type { ErrorContext, FieldErrors, MarqueeErrorInit, SuccessData, ZodIssueLike } from './errors.ts';
+export type { DetailResult } from './results.ts';
+/** The input rules (schemas, password policy, messages) the SDK and the edge functions share: use them in forms. */
+export * as rules from './rules/index.ts';
 export { pageParams, paginate, toPage } from './pagination.ts';
 export type { Page, PageParams, PaginateOptions, RangeResult, RangeableQuery } from './pagination.ts';
 export { createAuthApi } from './auth.ts';
@@ -21,33 +24,40 @@ export type {
   AuthApi,
   ChangePasswordInput,
   ConfirmPasswordResetInput,
-  DetailResult,
+  EnrollTotpInput,
+  FactorInput,
   Factors,
   MfaVerification,
+  PasswordResetRequestInput,
   PhoneSignupApi,
   PhoneVerifyInput,
   RegisterInput,
   RegisterResult,
+  SendCodeInput,
   SendCodeResult,
   SignInInput,
   TotpEnrollment,
+  VerifyFactorInput,
 } from './auth.ts';
 export { AVATARS_BUCKET, AVATAR_TYPES, createProfilesApi } from './profiles.ts';
 export type {
   AvatarContentType,
   AvatarFile,
+  AvatarUpload,
   OwnProfile,
   OwnUser,
   Profile,
+  ProfileLookup,
+  ProfileSearch,
   ProfileUpdate,
   ProfileUpdateResult,
   ProfilesApi,
   PublicUser,
 } from './profiles.ts';
 export { createNotificationsApi } from './notifications.ts';
-export type { Notification, NotificationListParams, NotificationPreferences, NotificationsApi, PreferenceFlags } from './notifications.ts';
+export type { Notification, NotificationInput, NotificationListParams, NotificationPreferences, NotificationsApi, PreferenceFlags } from './notifications.ts';
 export { createParentalApi } from './parental.ts';
-export type { ChildLink, ParentLink, ParentalApi } from './parental.ts';
+export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
-export type { AccountAction, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

@@ -5,11 +5,13 @@
  * @module
  */
 import { z } from 'zod';
-import type { MarqueeSupabaseClient } from './client.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import type { Tables } from './database.types.ts';
 import { MarqueeError, unwrap } from './errors.ts';
-import { currentUser, flag, id, notFound, parseInput } from './internal.ts';
+import { currentUser, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
+import type { DetailResult } from './results.ts';
+import { body, flag, id } from './rules/index.ts';
 
 /** A notification as the reference API lists it. */
 export type Notification = Pick<
@@ -32,6 +34,11 @@ export type PreferenceFlags = Pick<
 
 /** The preferences object: `user` (the user id) and the eight flags. */
 export type NotificationPreferences = { user: string } & PreferenceFlags;
+
+/** A notification, by id. */
+export interface NotificationInput {
+  id: number;
+}
 
 /** Filters for {@link NotificationsApi.list}. */
 export interface NotificationListParams extends PageParams {
@@ -56,19 +63,19 @@ export interface NotificationsApi {
    *
    * @example
    * ```ts
-   * await marquee.notifications.markRead(10); // { status: 'notification marked as read' }
+   * await marquee.notifications.markRead({ id: 10 }); // { detail: 'notification marked as read' }
    * ```
    */
-  markRead(id: number): Promise<{ status: string }>;
+  markRead(input: NotificationInput): Promise<DetailResult>;
   /**
    * Marks every notification as read.
    *
    * @example
    * ```ts
-   * await marquee.notifications.markAllRead(); // { status: '3 notifications marked as read' }
+   * await marquee.notifications.markAllRead(); // { detail: '3 notifications marked as read' }
    * ```
    */
-  markAllRead(): Promise<{ status: string }>;
+  markAllRead(): Promise<DetailResult>;
   /**
    * The signed-in user's preferences.
    *
@@ -125,9 +132,10 @@ const PREFERENCE_COLUMNS =
   'user_id, all_notifications, email_notifications, push_notifications, follow_notifications, likes_notifications, comments_notifications, new_events_notifications, event_reminders_notifications';
 
 const preferencesSchema = z.strictObject(
-  Object.fromEntries(FLAG_NAMES.map((name) => [name, flag().optional()])) as Record<(typeof FLAG_NAMES)[number], z.ZodOptional<z.ZodBoolean>>,
+  Object.fromEntries(FLAG_NAMES.map((name) => [name, flag.optional()])) as Record<(typeof FLAG_NAMES)[number], z.ZodOptional<z.ZodBoolean>>,
 );
-const listSchema = z.object({ is_read: flag().optional() });
+const listSchema = z.object({ is_read: flag.optional() });
+const notificationSchema = body({ id });
 
 /**
  * Builds `marquee.notifications` over a typed supabase-js client (`createMarquee` does this for you).
@@ -151,16 +159,16 @@ export function createNotificationsApi(supabase: MarqueeSupabaseClient): Notific
       return paginate(ordered, { ...(page !== undefined ? { page } : {}), ...(page_size !== undefined ? { page_size } : {}) }, { defaultPageSize: 20, maxPageSize: 100 });
     },
 
-    async markRead(notificationId) {
-      const input = parseInput(z.strictObject({ id: id() }), { id: notificationId });
+    async markRead(notification) {
+      const input = parseInput(notificationSchema, notification);
       const row = await unwrap(supabase.from('notifications').update({ is_read: true }).eq('id', input.id).select('id').maybeSingle());
       if (!row) throw notFound();
-      return { status: 'notification marked as read' };
+      return { detail: 'notification marked as read' };
     },
 
     async markAllRead() {
       const count = await unwrap(supabase.rpc('mark_all_notifications_read'));
-      return { status: `${count ?? 0} notifications marked as read` };
+      return { detail: `${count ?? 0} notifications marked as read` };
     },
 
     async getPreferences() {

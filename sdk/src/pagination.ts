@@ -117,7 +117,7 @@ export function toPage<T>(results: T[], count: number, page: number, page_size: 
  * @example
  * ```ts
  * const page = await paginate(
- *   supabase.from('posts').select('id, title', { count: 'exact' }).order('created_at', { ascending: false }),
+ *   supabase.from('notifications').select('id, message', { count: 'exact' }).order('created_at', { ascending: false }),
  *   { page: 2, page_size: 20 },
  * );
  * page.results; // rows 21–40

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { z } from 'zod';
-import type { MarqueeSupabaseClient } from './client.ts';
-import type { Json, Tables } from './database.types.ts';
+import type { Tables } from './database.types.ts';
 import { unwrap } from './errors.ts';
-import { currentUser, email, invokeFunction, notFound, parseInput, trimmedText, uuid } from './internal.ts';
+import { asDetail, currentUser, invokeFunction, notFound, parseInput } from './internal.ts';
+import type { DetailResult } from './results.ts';
+import { body, email, text, uuid } from './rules/index.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 /** A verified link between a child account and a parent's email. */
 export type ParentLink = Tables<'parent_links'>;
@@ -17,6 +18,36 @@ export type ParentLink = Tables<'parent_links'>;
 /** A child of the signed-in parent, with the child's public profile when visible. */
 export interface ChildLink extends ParentLink {
   child: { id: string; username: string; first_name: string; last_name: string } | null;
+}
+
+/** What a verified parent may know of a child's account (rpc `get_child_activity_summary`). */
+export interface ChildActivitySummary {
+  child_id: string;
+  username: string;
+  account_status: Tables<'profiles'>['status'];
+  /** ISO timestamps. */
+  joined_at: string;
+  last_sign_in_at: string | null;
+  linked_at: string | null;
+  followers: number;
+  following: number;
+  blocked_users: number;
+  unread_notifications: number;
+}
+
+/** What {@link ParentalApi.requestOtp} takes. */
+export interface ParentEmailInput {
+  parent_email: string;
+}
+
+/** What {@link ParentalApi.verifyOtp} takes: the parent's email and the code mailed there. */
+export interface ParentOtpInput extends ParentEmailInput {
+  otp_code: string;
+}
+
+/** A child, by id. */
+export interface ChildInput {
+  childId: string;
 }
 
 /** `marquee.parental`. */
@@ -27,20 +58,20 @@ export interface ParentalApi {
    *
    * @example
    * ```ts
-   * await marquee.parental.requestOtp('parent@example.com'); // { message: 'OTP sent to parent email.' }
+   * await marquee.parental.requestOtp({ parent_email: 'parent@example.com' }); // { detail: 'OTP sent to parent email.' }
    * ```
    */
-  requestOtp(parentEmail: string): Promise<{ message: string }>;
+  requestOtp(input: ParentEmailInput): Promise<DetailResult>;
   /**
    * As the signed-in child: confirms the parent's code and links the accounts. 400
    * `{"non_field_errors": ["Invalid OTP."]}`.
    *
    * @example
    * ```ts
-   * await marquee.parental.verifyOtp('parent@example.com', '483920'); // { message: 'OTP verified successfully.' }
+   * await marquee.parental.verifyOtp({ parent_email: 'parent@example.com', otp_code: '483920' }); // { detail: 'OTP verified successfully.' }
    * ```
    */
-  verifyOtp(parentEmail: string, otpCode: string): Promise<{ message: string }>;
+  verifyOtp(input: ParentOtpInput): Promise<DetailResult>;
   /**
    * As the signed-in parent: the linked children.
    *
@@ -52,27 +83,30 @@ export interface ParentalApi {
    */
   children(): Promise<ChildLink[]>;
   /**
-   * As the verified parent: a summary of the child's activity (a JSON object).
+   * As the verified parent: a summary of the child's activity.
    *
    * @example
    * ```ts
-   * const summary = await marquee.parental.childActivity(childId);
+   * const summary = await marquee.parental.childActivity({ childId });
+   * summary.followers; // 3
    * ```
    */
-  childActivity(childId: string): Promise<Json>;
+  childActivity(input: ChildInput): Promise<ChildActivitySummary>;
   /**
    * As the signed-in parent: removes the link to a child. 404 "Not found." when there is none.
    *
    * @example
    * ```ts
-   * await marquee.parental.unlink(childId);
+   * await marquee.parental.unlink({ childId }); // { detail: 'Child unlinked.' }
    * ```
    */
-  unlink(childId: string): Promise<void>;
+  unlink(input: ChildInput): Promise<DetailResult>;
 }
 
 // Any other shape is the server's `{"non_field_errors": ["Invalid OTP."]}`, so only presence is checked here.
-const otpCode = trimmedText();
+const requestSchema = body({ parent_email: email });
+const verifySchema = body({ parent_email: email, otp_code: text() });
+const childSchema = body({ childId: uuid });
 
 /**
  * Builds `marquee.parental` over a typed supabase-js client (`createMarquee` does this for you).
@@ -92,14 +126,12 @@ export function createParentalApi(supabase: MarqueeSupabaseClient): ParentalApi 
   }
 
   return {
-    async requestOtp(parent_email) {
-      const body = parseInput(z.strictObject({ parent_email: email() }), { parent_email });
-      return invokeFunction<{ message: string }>(supabase, 'parental/request-otp', body);
+    async requestOtp(input) {
+      return asDetail(await invokeFunction<unknown>(supabase, 'parental/request-otp', parseInput(requestSchema, input)));
     },
 
-    async verifyOtp(parent_email, otp_code) {
-      const body = parseInput(z.strictObject({ parent_email: email(), otp_code: otpCode }), { parent_email, otp_code });
-      return invokeFunction<{ message: string }>(supabase, 'parental/verify-otp', body);
+    async verifyOtp(input) {
+      return asDetail(await invokeFunction<unknown>(supabase, 'parental/verify-otp', parseInput(verifySchema, input)));
     },
 
     async children() {
@@ -118,16 +150,19 @@ export function createParentalApi(supabase: MarqueeSupabaseClient): ParentalApi 
       });
     },
 
-    async childActivity(childId) {
-      const { id } = parseInput(z.strictObject({ id: uuid() }), { id: childId });
-      return unwrap(supabase.rpc('get_child_activity_summary', { p_child_id: id }));
+    async childActivity(input) {
+      const { childId } = parseInput(childSchema, input);
+      const summary = await unwrap(supabase.rpc('get_child_activity_summary', { p_child_id: childId }));
+      // The function's jsonb is typed `Json` by the generator; its shape is fixed by the migration.
+      return summary as unknown as ChildActivitySummary;
     },
 
-    async unlink(childId) {
-      const { id } = parseInput(z.strictObject({ id: uuid() }), { id: childId });
+    async unlink(input) {
+      const { childId: id } = parseInput(childSchema, input);
       const mine = await parentEmail();
       const removed = (await unwrap(supabase.from('parent_links').delete().eq('child_id', id).eq('parent_email', mine).select('id'))) ?? [];
       if (removed.length === 0) throw notFound();
+      return { detail: 'Child unlinked.' };
     },
   };
 }

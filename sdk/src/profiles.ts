@@ -8,11 +8,13 @@
  * @module
  */
 import { z } from 'zod';
-import type { MarqueeSupabaseClient } from './client.ts';
 import type { Database, Tables } from './database.types.ts';
-import { MarqueeError, unwrap } from './errors.ts';
-import { E164, INVALID_PHONE, asDetail, boundedText, currentUser, notFound, parseInput, text, uuid } from './internal.ts';
+import { fromFieldErrors, isMarqueeError, unwrap } from './errors.ts';
+import { asDetail, currentUser, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
+import type { DetailResult } from './results.ts';
+import { body, editableText, httpUrl, maxLength, optionalPhone, PHONE_TAKEN, text, uuid } from './rules/index.ts';
+import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 type AppRole = Database['public']['Enums']['app_role'];
 type PublicProfileRow = Tables<'public_profiles'>;
@@ -66,10 +68,11 @@ export interface ProfileUpdate {
   last_name?: string;
   /** An object path in the `avatars` bucket under the user's folder, or `null` to remove the avatar. Prefer {@link ProfilesApi.uploadAvatar}. */
   profile_pic?: string | null;
-  /** E.164 (`+14155550100`) or `''`. Needs an `aal2` session once MFA is enabled. */
+  /** E.164 (`+14155550100`; spaces, dots, dashes and brackets dropped) or `''`; unique across accounts. Needs an `aal2` session once MFA is enabled. */
   user_phone?: string;
   /** Needs an `aal2` session once MFA is enabled. */
   user_address?: string;
+  /** An http(s) URL or `''` (as are the other social links). */
   user_social_fb?: string;
   user_social_twt?: string;
   user_social_yt?: string;
@@ -96,6 +99,23 @@ export type AvatarContentType = keyof typeof AVATAR_TYPES;
 /** Anything supabase-js storage uploads. */
 export type AvatarFile = Blob | ArrayBuffer | ArrayBufferView | File;
 
+/** What {@link ProfilesApi.get} takes. */
+export interface ProfileLookup {
+  /** The user's id. */
+  id: string;
+}
+
+/** What {@link ProfilesApi.uploadAvatar} takes. */
+export interface AvatarUpload {
+  file: AvatarFile;
+  contentType: AvatarContentType;
+}
+
+/** What {@link ProfilesApi.search} takes: the text, and the page. */
+export interface ProfileSearch extends PageParams {
+  query: string;
+}
+
 /** `marquee.profiles`. */
 export interface ProfilesApi {
   /**
@@ -116,18 +136,19 @@ export interface ProfilesApi {
    *
    * @example
    * ```ts
-   * const jane = await marquee.profiles.get(janeId);
+   * const jane = await marquee.profiles.get({ id: janeId });
    * jane.followed_by_user; // true
    * ```
    */
-  get(userId: string): Promise<Profile>;
+  get(input: ProfileLookup): Promise<Profile>;
   /**
-   * Updates the signed-in user's editable fields; any other field is a 400. Returns the reference
-   * API's update answer.
+   * Updates the signed-in user's editable fields; any other field is a 400, as are links that are not
+   * http(s) URLs and a phone number another account has (`{"user_phone": ["A user with this phone
+   * number already exists."]}`). Returns the reference API's update answer.
    *
    * @example
    * ```ts
-   * const updated = await marquee.profiles.update({ first_name: 'John', user_social_yt: 'youtube.com/john' });
+   * const updated = await marquee.profiles.update({ first_name: 'John', user_social_yt: 'https://youtube.com/@john' });
    * updated.userId;
    * ```
    */
@@ -138,10 +159,10 @@ export interface ProfilesApi {
    *
    * @example
    * ```ts
-   * const { profile_pic } = await marquee.profiles.uploadAvatar(file, 'image/png');
+   * const { profile_pic } = await marquee.profiles.uploadAvatar({ file, contentType: 'image/png' });
    * ```
    */
-  uploadAvatar(file: AvatarFile, contentType: AvatarContentType): Promise<ProfileUpdateResult>;
+  uploadAvatar(input: AvatarUpload): Promise<ProfileUpdateResult>;
   /**
    * Deactivates the signed-in user's account (it can no longer sign in). 400 "User inactive or
    * deleted." when it is not active.
@@ -151,30 +172,44 @@ export interface ProfilesApi {
    * await marquee.profiles.deactivate(); // { detail: 'Profile deactivated successfully' }
    * ```
    */
-  deactivate(): Promise<{ detail: string }>;
+  deactivate(): Promise<DetailResult>;
   /**
    * Searches visible profiles by username and name.
    *
    * @example
    * ```ts
-   * const page = await marquee.profiles.search('jane', { page: 1, page_size: 20 });
+   * const page = await marquee.profiles.search({ query: 'jane', page: 1, page_size: 20 });
    * page.results[0]?.user.username;
    * ```
    */
-  search(query: string, params?: PageParams): Promise<Page<Profile>>;
+  search(input: ProfileSearch): Promise<Page<Profile>>;
 }
 
-const socialLink = () => boundedText(200);
-const updateSchema = z.strictObject({
-  first_name: boundedText(50).optional(),
-  last_name: boundedText(50).optional(),
-  profile_pic: boundedText(300).min(1, 'This field may not be blank.').nullable().optional(),
-  user_phone: text().trim().refine((v) => v === '' || E164.test(v), INVALID_PHONE).optional(),
-  user_address: boundedText(300).optional(),
-  user_social_fb: socialLink().optional(),
-  user_social_twt: socialLink().optional(),
-  user_social_yt: socialLink().optional(),
+const NOT_OWN_AVATAR = 'Must be an object in your own avatars folder.';
+const updateSchema = body({
+  first_name: editableText(50).optional(),
+  last_name: editableText(50).optional(),
+  // An object path in the avatars bucket (never a URL of any scheme); the folder is checked below.
+  profile_pic: text().max(300, maxLength(300)).refine((v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) && !v.includes('..'), NOT_OWN_AVATAR).nullable().optional(),
+  user_phone: optionalPhone.optional(),
+  user_address: editableText(300).optional(),
+  user_social_fb: httpUrl(200).optional(),
+  user_social_twt: httpUrl(200).optional(),
+  user_social_yt: httpUrl(200).optional(),
 });
+const lookupSchema = body({ id: uuid });
+const searchSchema = body({ query: text().max(100, maxLength(100)), page: z.unknown().optional(), page_size: z.unknown().optional() });
+const avatarSchema = body({
+  contentType: z.enum(Object.keys(AVATAR_TYPES) as [AvatarContentType, ...AvatarContentType[]], {
+    error: `Upload a valid image: ${Object.keys(AVATAR_TYPES).join(', ')}.`,
+  }),
+  file: z.custom<AvatarFile>((value) => value instanceof Blob || value instanceof ArrayBuffer || ArrayBuffer.isView(value), 'No file was submitted.'),
+});
+
+/** The database's answer to a phone number another account has (23505 from the uniqueness trigger), as 002's field error. */
+function phoneTaken(error: unknown): boolean {
+  return isMarqueeError(error) && error.code === '23505' && error.detail === PHONE_TAKEN;
+}
 
 const DETAIL_COLUMNS = 'user_phone, user_address';
 
@@ -216,17 +251,12 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
   async function update(fields: ProfileUpdate): Promise<ProfileUpdateResult> {
     const input = parseInput(updateSchema, fields);
     const user = await currentUser(supabase);
-    if (input.profile_pic && !input.profile_pic.startsWith(`${user.id}/`)) {
-      throw new MarqueeError({
-        status: 400,
-        code: 'validation_failed',
-        detail: 'profile_pic: Must be an object in your own avatars folder.',
-        fields: { profile_pic: ['Must be an object in your own avatars folder.'] },
-      });
-    }
+    if (input.profile_pic && !input.profile_pic.startsWith(`${user.id}/`)) throw fromFieldErrors({ profile_pic: [NOT_OWN_AVATAR] });
     // One RPC, so the fields of both tables change together or not at all.
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-    const result = await unwrap(supabase.rpc('update_own_profile', { p_changes: changes }));
+    const result = await unwrap(supabase.rpc('update_own_profile', { p_changes: changes })).catch((error: unknown) => {
+      throw phoneTaken(error) ? fromFieldErrors({ user_phone: [PHONE_TAKEN] }, error) : error;
+    });
     const row = result as unknown as Omit<ProfileUpdateResult, 'profile_pic'> & { profile_pic: string | null };
     return { ...row, profile_pic: avatarUrl(row.profile_pic) };
   }
@@ -251,8 +281,8 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
       };
     },
 
-    async get(userId) {
-      const { id } = parseInput(z.strictObject({ id: uuid() }), { id: userId });
+    async get(input) {
+      const { id } = parseInput(lookupSchema, input);
       const row = await unwrap(supabase.from('public_profiles').select('*').eq('id', id).maybeSingle());
       if (!row) throw notFound();
       return toProfile(row);
@@ -260,19 +290,8 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
 
     update,
 
-    async uploadAvatar(file, contentType) {
-      const input = parseInput(
-        z.strictObject({
-          contentType: z.enum(Object.keys(AVATAR_TYPES) as [AvatarContentType, ...AvatarContentType[]], {
-            error: `Upload a valid image: ${Object.keys(AVATAR_TYPES).join(', ')}.`,
-          }),
-          file: z.custom<AvatarFile>(
-            (value) => value instanceof Blob || value instanceof ArrayBuffer || ArrayBuffer.isView(value),
-            'No file was submitted.',
-          ),
-        }),
-        { file, contentType },
-      );
+    async uploadAvatar(upload) {
+      const input = parseInput(avatarSchema, upload);
       const user = await currentUser(supabase);
       const previous = await unwrap(supabase.from('profiles').select('profile_pic').eq('id', user.id).maybeSingle());
       const path = `${user.id}/avatar-${Date.now()}.${AVATAR_TYPES[input.contentType]}`;
@@ -300,9 +319,12 @@ export function createProfilesApi(supabase: MarqueeSupabaseClient): ProfilesApi 
       return asDetail(data);
     },
 
-    async search(query, params = {}) {
-      const { q } = parseInput(z.strictObject({ q: text().trim().min(1, 'This field may not be blank.').max(100, 'Ensure this field has no more than 100 characters.') }), { q: query });
-      const page = await paginate(supabase.rpc('search_profiles', { p_query: q }, { count: 'exact' }), params);
+    async search(input) {
+      const { query } = parseInput(searchSchema, input);
+      const params: PageParams = {};
+      if (input.page !== undefined) params.page = input.page;
+      if (input.page_size !== undefined) params.page_size = input.page_size;
+      const page = await paginate(supabase.rpc('search_profiles', { p_query: query }, { count: 'exact' }), params);
       return { ...page, results: page.results.map(toProfile) };
     },
   };

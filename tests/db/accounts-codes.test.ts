@@ -32,10 +32,10 @@ function asService<T>(work: (s: Service) => Promise<T>): Promise<T> {
 class Service {
   constructor(readonly c: pg.Client) {}
   async issue(purpose: string, subject: string): Promise<Issued & { retry_after?: number }> {
-    return (await this.c.query('select public.issue_one_time_code($1, $2) as r', [purpose, subject])).rows[0].r;
+    return (await this.c.query('select service.issue_one_time_code($1, $2) as r', [purpose, subject])).rows[0].r;
   }
   async consume(purpose: string, code: string | null, subject: string | null, token: string | null = null) {
-    return (await this.c.query('select public.consume_one_time_code($1, $2, $3, $4) as r', [purpose, code, subject, token])).rows[0].r;
+    return (await this.c.query('select service.consume_one_time_code($1, $2, $3, $4) as r', [purpose, code, subject, token])).rows[0].r;
   }
   /** Runs `sql` as postgres (private tables), then switches back to service_role. */
   async asPostgres(sql: string, params: unknown[] = []) {
@@ -64,13 +64,13 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('who may call the service-role helpers', () => {
   const calls: [string, string, unknown[]][] = [
-    ['issue_one_time_code', 'select public.issue_one_time_code($1, $2)', ['password_reset', randomUUID()]],
-    ['consume_one_time_code', 'select public.consume_one_time_code($1, $2, $3)', ['password_reset', '123456', randomUUID()]],
-    ['capture_sms', 'select public.capture_sms($1, $2)', ['+15550000000', 'hello']],
-    ['find_sign_in_account', 'select public.find_sign_in_account($1)', ['someone']],
-    ['verify_user_password', 'select public.verify_user_password($1, $2)', [randomUUID(), 'password-123']],
-    ['link_parent', 'select public.link_parent($1, $2)', [randomUUID(), 'parent@marquee.test']],
-    ['is_parent_linked', 'select public.is_parent_linked($1, $2)', [randomUUID(), 'parent@marquee.test']],
+    ['issue_one_time_code', 'select service.issue_one_time_code($1, $2)', ['password_reset', randomUUID()]],
+    ['consume_one_time_code', 'select service.consume_one_time_code($1, $2, $3)', ['password_reset', '123456', randomUUID()]],
+    ['capture_sms', 'select service.capture_sms($1, $2)', ['+15550000000', 'hello']],
+    ['find_sign_in_account', 'select service.find_sign_in_account($1)', ['someone']],
+    ['verify_user_password', 'select service.verify_user_password($1, $2)', [randomUUID(), 'password-123']],
+    ['link_parent', 'select service.link_parent($1, $2)', [randomUUID(), 'parent@marquee.test']],
+    ['is_parent_linked', 'select service.is_parent_linked($1, $2)', [randomUUID(), 'parent@marquee.test']],
   ];
   const actors: [string, () => Actor, string | undefined][] = [
     ['anon', () => asAnon(), '42501'],
@@ -259,7 +259,7 @@ describe('capture_sms', () => {
   it('keeps the message in private.sms_outbox', async () => {
     const phone = `+1333${Date.now() % 10_000_000}`;
     const rows = await asService(async (s) => {
-      const id = (await s.c.query('select public.capture_sms($1, $2) as id', [phone, 'Your code is 123456'])).rows[0].id;
+      const id = (await s.c.query('select service.capture_sms($1, $2) as id', [phone, 'Your code is 123456'])).rows[0].id;
       return s.asPostgres('select id, phone, body from private.sms_outbox where id = $1', [id]);
     });
     expect(rows).toEqual([{ id: expect.anything(), phone, body: 'Your code is 123456' }]);
@@ -282,7 +282,7 @@ describe('find_sign_in_account', () => {
     account = await createAccount(db, { username: `Finder_${uniqueTag()}`, phone: phoneDigits });
   });
   const find = (login: string) =>
-    runAs(db, asServiceRole(), async (c) => (await c.query('select public.find_sign_in_account($1) as r', [login])).rows[0].r);
+    runAs(db, asServiceRole(), async (c) => (await c.query('select service.find_sign_in_account($1) as r', [login])).rows[0].r);
 
   it.each([
     ['the username', () => account.username],
@@ -324,7 +324,7 @@ describe('verify_user_password', () => {
     await db.query(`update auth.users set encrypted_password = '' where id = $1`, [noPassword.id]);
   });
   const verify = (userId: string, password: string) =>
-    runAs(db, asServiceRole(), async (c) => (await c.query('select public.verify_user_password($1, $2) as ok', [userId, password])).rows[0].ok);
+    runAs(db, asServiceRole(), async (c) => (await c.query('select service.verify_user_password($1, $2) as ok', [userId, password])).rows[0].ok);
 
   it.each([
     ['the right password', true, () => visitor.id, 'password-123'],

@@ -26,9 +26,9 @@ beforeAll(async () => {
   otherChild = await createAccount(db, { username: `pupil${tag}` });
   admin = await createAccount(db, { role: 'admin' });
   // Links as the parental function writes them (service role, after the code is verified).
-  await db.query('select public.link_parent($1, $2)', [child.id, `  ${parent.email.toUpperCase()} `]);
-  await db.query('select public.link_parent($1, $2)', [child.id, unconfirmedParent.email]);
-  await db.query('select public.link_parent($1, $2)', [otherChild.id, `guardian-${tag}@marquee.test`]);
+  await db.query('select service.link_parent($1, $2)', [child.id, `  ${parent.email.toUpperCase()} `]);
+  await db.query('select service.link_parent($1, $2)', [child.id, unconfirmedParent.email]);
+  await db.query('select service.link_parent($1, $2)', [otherChild.id, `guardian-${tag}@marquee.test`]);
   // Something for the summary to count.
   await db.query('insert into public.follows (follower_id, followed_id) values ($1, $2), ($3, $1)', [child.id, otherAdult.id, otherChild.id]);
   await db.query('insert into public.blocks (blocker_id, blocked_id) values ($1, $2)', [child.id, admin.id]);
@@ -43,11 +43,11 @@ const linksOfChildSeenBy = (actor: Actor) =>
 describe('link_parent and is_parent_linked (service role)', () => {
   it('stores the email lower-cased and trimmed, once', async () => {
     const result = await runAs(db, asServiceRole(), async (c) => {
-      await c.query('select public.link_parent($1, $2)', [child.id, parent.email.toUpperCase()]);
+      await c.query('select service.link_parent($1, $2)', [child.id, parent.email.toUpperCase()]);
       return {
         links: await rowCount(c, 'select 1 from public.parent_links where child_id = $1 and parent_email = $2', [child.id, parent.email]),
-        linked: (await c.query('select public.is_parent_linked($1, $2) as v', [child.id, ` ${parent.email.toUpperCase()}`])).rows[0].v,
-        notLinked: (await c.query('select public.is_parent_linked($1, $2) as v', [child.id, otherAdult.email])).rows[0].v,
+        linked: (await c.query('select service.is_parent_linked($1, $2) as v', [child.id, ` ${parent.email.toUpperCase()}`])).rows[0].v,
+        notLinked: (await c.query('select service.is_parent_linked($1, $2) as v', [child.id, otherAdult.email])).rows[0].v,
       };
     });
     expect(result).toEqual({ links: 1, linked: true, notLinked: false });

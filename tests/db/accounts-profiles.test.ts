@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAccount, asAdmin, asAnon, asVisitor, connectAsPostgres, runAs, sqlstateOf, type Actor } from '../helpers/db.ts';
@@ -46,6 +47,9 @@ afterAll(async () => {
 });
 
 type Who = 'anon' | 'owner' | 'other' | 'creator' | 'admin' | 'deactivated' | 'suspended' | 'banned' | 'blocker' | 'blockee';
+// Phone numbers are unique across accounts: each test takes its own.
+const newPhone = () => `+1555${randomInt(1_000_000, 9_999_999)}`;
+
 const account = (who: Exclude<Who, 'anon'>) =>
   ({ owner, other, creator, admin, deactivated, suspended, banned, blocker, blockee })[who];
 /** Each viewer with the claims the token hook would give them. */
@@ -346,7 +350,7 @@ describe('personal_details', () => {
     runAs(db, who, (c) => rowCount(c, 'select 1 from public.personal_details where user_id = $1', [target.id]));
   const phoneUpdateBy = (who: Actor, target: Account) =>
     runAs(db, who, (c) =>
-      rowCount(c, `update public.personal_details set user_phone = '+15551234567', user_address = 'Home' where user_id = $1`, [target.id]),
+      rowCount(c, `update public.personal_details set user_phone = $2, user_address = 'Home' where user_id = $1`, [target.id, newPhone()]),
     );
 
   it.each([
@@ -412,13 +416,14 @@ describe('update_own_profile: the editable fields of both tables in one transact
     ).rows[0];
 
   it('changes both tables and answers the reference\'s update shape', async () => {
-    const answer = await edit(asVisitor(owner), { first_name: 'Ada', user_phone: '+14155550100', profile_pic: null });
-    expect(answer).toMatchObject({ userId: owner.id, first_name: 'Ada', user_phone: '+14155550100', profile_pic: null });
+    const phone = newPhone();
+    const answer = await edit(asVisitor(owner), { first_name: 'Ada', user_phone: phone, profile_pic: null });
+    expect(answer).toMatchObject({ userId: owner.id, first_name: 'Ada', user_phone: phone, profile_pic: null });
   });
 
   it('changes nothing when one part is refused: a bad first name leaves the phone as it was', async () => {
     const before = await stateOf(owner);
-    const failed = edit(asVisitor(owner), { user_phone: '+14155550199', first_name: 'x'.repeat(51) });
+    const failed = edit(asVisitor(owner), { user_phone: newPhone(), first_name: 'x'.repeat(51) });
     expect(await sqlstateOf(failed)).toBe('23514');
     expect(await stateOf(owner)).toEqual(before);
   });

@@ -14,8 +14,8 @@ afterAll(async () => {
 });
 
 describe('the migrations', () => {
-  it('break no lint in public and private', async () => {
-    const findings = await lint(db, ['public', 'private']);
+  it('break no lint in public, private and service', async () => {
+    const findings = await lint(db, ['public', 'private', 'service']);
     expect(findings).toEqual(Object.fromEntries(Object.keys(LINTS).map((name) => [name, []])));
   });
 });

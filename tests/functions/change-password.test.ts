@@ -69,11 +69,17 @@ describe('functions/change-password', { timeout: 90_000 }, () => {
       new_password: [
         'This password is too short. It must contain at least 8 characters.',
         'Password must contain at least 8 characters, including letters, numbers, and special characters.',
+        'Password must contain both upper and lower case letters.',
       ],
     });
-    expect((await call('change-password', { old_password: user.password, new_password: `1#${user.username}` }, { token })).body).toEqual({
+    expect((await call('change-password', { old_password: user.password, new_password: `1#A${user.username}` }, { token })).body).toEqual({
       new_password: ['The password is too similar to the username.'],
     });
+    // confirm_password, when sent, must repeat the new password (003); the old one still works after.
+    expect(
+      (await call('change-password', { old_password: user.password, new_password: 'Brand#new42', confirm_password: 'Brand#new43' }, { token })).body,
+    ).toEqual({ confirm_password: ["The two password fields didn't match."] });
+    expect((await call('sign-in', { username: user.username, password: user.password })).status).toBe(200);
     expect((await call('change-password', {}, { token })).body).toEqual({
       old_password: ['This field is required.'],
       new_password: ['This field is required.'],

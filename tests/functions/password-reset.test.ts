@@ -17,9 +17,9 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
   it('resets the password with the mailed code', async () => {
     const user = await createAccount();
     const code = await requestCode(user.email.toUpperCase().replace('@MARQUEE.TEST', '@marquee.test'));
-    const reply = await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' });
+    const reply = await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' });
     expect(reply).toMatchObject({ status: 200, body: { detail: 'Password reset successful.' } });
-    expect((await call('sign-in', { email: user.email, password: 'Reset#pass9' })).status).toBe(200);
+    expect((await call('sign-in', { email: user.email, password: 'Reset#Pass9' })).status).toBe(200);
     expect((await call('sign-in', { email: user.email, password: user.password })).status).toBe(401);
   });
 
@@ -27,7 +27,7 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
     const user = await createAccount();
     const before = await sessionOf(user);
     const code = await requestCode(user.email);
-    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).status).toBe(200);
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' })).status).toBe(200);
     const refresh = await anonClient({ headers: { 'X-Forwarded-For': randomIp() } }).auth.refreshSession({ refresh_token: before.refresh_token });
     expect(refresh.error?.code).toBe('refresh_token_not_found');
   });
@@ -62,12 +62,12 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
     const code = await requestCode(user.email);
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      expect(await call('password-reset/confirm', { email: user.email, code: wrong, new_password: 'Reset#pass9' })).toMatchObject({
+      expect(await call('password-reset/confirm', { email: user.email, code: wrong, new_password: 'Reset#Pass9' })).toMatchObject({
         status: 400,
         body: INVALID,
       });
     }
-    expect(await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).toMatchObject({
+    expect(await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' })).toMatchObject({
       status: 400,
       body: INVALID,
     });
@@ -79,7 +79,7 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
     const code = await requestCode(user.email);
     // An older code of another purpose-subject stays; every password_reset code of the user goes.
     expect((await codeRows('password_reset', user.id)).length).toBe(1);
-    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).status).toBe(200);
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' })).status).toBe(200);
     expect(await codeRows('password_reset', user.id)).toEqual([]);
     expect(await call('password-reset/confirm', { email: user.email, code, new_password: 'Other#pass9' })).toMatchObject({
       status: 400,
@@ -93,7 +93,7 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
     await sql("update private.one_time_codes set expires_at = now() - interval '1 second' where purpose = 'password_reset' and subject = $1", [
       user.id,
     ]);
-    expect(await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).toMatchObject({
+    expect(await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' })).toMatchObject({
       status: 400,
       body: INVALID,
     });
@@ -111,19 +111,23 @@ describe('functions/password-reset', { timeout: 90_000 }, () => {
       new_password: [
         'This password is too short. It must contain at least 8 characters.',
         'Password must contain at least 8 characters, including letters, numbers, and special characters.',
+        'Password must contain both upper and lower case letters.',
       ],
     });
-    expect((await call('password-reset/confirm', { email: user.email, code, new_password: `9#${user.username}` })).body).toEqual({
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: `9#A${user.username}` })).body).toEqual({
       new_password: ['The password is too similar to the username.'],
     });
-    expect(await call('password-reset/confirm', { email: 'nobody-at-all@marquee.test', code, new_password: 'Reset#pass9' })).toMatchObject({
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9', confirm_password: 'Reset#Pass8' })).body).toEqual({
+      confirm_password: ["The two password fields didn't match."],
+    });
+    expect(await call('password-reset/confirm', { email: 'nobody-at-all@marquee.test', code, new_password: 'Reset#Pass9' })).toMatchObject({
       status: 400,
       body: INVALID,
     });
-    expect(await call('password-reset/confirm', { email: user.email, code: 'abcdef', new_password: 'Reset#pass9' })).toMatchObject({
+    expect(await call('password-reset/confirm', { email: user.email, code: 'abcdef', new_password: 'Reset#Pass9' })).toMatchObject({
       status: 400,
       body: INVALID,
     });
-    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#pass9' })).status).toBe(200);
+    expect((await call('password-reset/confirm', { email: user.email, code, new_password: 'Reset#Pass9' })).status).toBe(200);
   });
 });

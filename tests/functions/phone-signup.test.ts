@@ -65,8 +65,11 @@ describe('functions/phone-signup', { timeout: 90_000 }, () => {
     expect((await verify({ token, code: wrong })).body).toEqual({ code: ['Invalid or expired verification code.'] });
     expect((await verify({})).body).toEqual({ token: ['This field is required.'], code: ['This field is required.'] });
     expect((await call('phone-signup/verify', { token, code })).body).toEqual({ password: ['This field is required.'] });
-    expect((await verify({ token, code, password: 'weakpass' })).body).toEqual({
+    expect((await verify({ token, code, password: 'Weakpass' })).body).toEqual({
       password: ['Password must contain at least 8 characters, including letters, numbers, and special characters.'],
+    });
+    expect((await verify({ token, code, confirm_password: `${PASSWORD}x` })).body).toEqual({
+      confirm_password: ["The two password fields didn't match."],
     });
 
     await sql("update private.one_time_codes set expires_at = now() - interval '1 second' where purpose = 'phone_signup' and subject = $1", [phone]);

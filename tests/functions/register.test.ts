@@ -83,6 +83,9 @@ describe('functions/register', { timeout: 90_000 }, () => {
       [{ birthday: '15/06/1995' }, { birthday: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] }],
       [{ birthday: '2023-02-30' }, { birthday: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] }],
       [{ first_name: 'x'.repeat(51) }, { first_name: ['Ensure this field has no more than 50 characters.'] }],
+      // One rules module: the keys the SDK refuses, the function refuses too.
+      [{ role: 'admin', is_staff: true }, { role: ['This field is not allowed.'], is_staff: ['This field is not allowed.'] }],
+      [{ confirm_password: `${PASSWORD}-not` }, { confirm_password: ["The two password fields didn't match."] }],
     ];
     for (const [change, errors] of cases) {
       const { status, body } = await call('register', { ...base, ...change });
@@ -100,16 +103,21 @@ describe('functions/register', { timeout: 90_000 }, () => {
     const SIMPLE = 'Password must contain at least 8 characters, including letters, numbers, and special characters.';
     const LONG = 'Ensure this field has no more than 72 characters.';
     const SIMILAR = 'The password is too similar to the username.';
+    const CASES = 'Password must contain both upper and lower case letters.';
     const cases: [string, string[]][] = [
-      ['a1#', [SHORT]],
-      ['abc', [SHORT, SIMPLE]],
-      ['abcdefgh', [SIMPLE]],
-      ['abcdefg1', [SIMPLE]],
+      ['A1#a', [SHORT]],
+      ['abc', [SHORT, SIMPLE, CASES]],
+      ['abcdefgh', [SIMPLE, CASES]],
+      ['Abcdefg1', [SIMPLE]],
       ['12345678!', [SIMPLE]],
-      // Auth's letters_digits counts ASCII letters only; the policy must not promise more.
+      ['abcdefg1!', [CASES]],
+      ['ABCDEFG1!', [CASES]],
+      // GoTrue's symbols are ASCII punctuation: a space is none.
+      ['Abcdefg1 ', [SIMPLE]],
+      // Auth counts ASCII letters only; the policy must not promise more.
       ['ñçéüöäßø1!', [SIMPLE]],
-      [`a1#${'x'.repeat(70)}`, [LONG]],
-      [`#1${username.toUpperCase()}`, [SIMILAR]],
+      [`A1#${'x'.repeat(70)}`, [LONG]],
+      [`#1a${username.toUpperCase()}`, [SIMILAR]],
     ];
     for (const [password, errors] of cases) {
       const { status, body } = await call('register', { ...base, password });

@@ -130,8 +130,17 @@ describe('auth: validation before any request', () => {
     ['ñçéüöäßø1!', 'Password must contain at least 8 characters, including letters, numbers, and special characters.'],
     [`A1!${'x'.repeat(70)}`, 'Ensure this field has no more than 72 characters.'],
     ['my-John_Doe-1', 'The password is too similar to the username.'],
+    ['lower-case-only-1', 'Password must contain both upper and lower case letters.'],
   ])('register: password %j → %s', async (password, message) => {
     await rejected((m) => m.auth.register({ username: 'john_doe', email: 'john@example.com', password }), { password: [message] });
+  });
+
+  it('confirm_password, when sent, must repeat the password (register, change, reset, phone verify)', async () => {
+    const MISMATCH = { confirm_password: ["The two password fields didn't match."] };
+    await rejected((m) => m.auth.register({ username: 'john_doe', email: 'john@example.com', password: 'S3cure-pass!', confirm_password: 'S3cure-pass?' }), MISMATCH);
+    await rejected((m) => m.auth.changePassword({ old_password: 'Old-pass-1!', new_password: 'New-pass-2!', confirm_password: 'New-pass-3!' }), MISMATCH);
+    await rejected((m) => m.auth.confirmPasswordReset({ email: 'john@example.com', code: '123456', new_password: 'New-pass-2!', confirm_password: '' }), MISMATCH);
+    await rejected((m) => m.auth.phoneSignup.verify({ token: 'a'.repeat(64), code: '123456', password: 'New-pass-2!', confirm_password: 'x' }), MISMATCH);
   });
 
   it('register: unknown fields are refused, not silently sent', async () => {
@@ -151,17 +160,17 @@ describe('auth: validation before any request', () => {
       old_password: ['This field may not be blank.'],
       new_password: ['This password is too short. It must contain at least 8 characters.'],
     });
-    await rejected((m) => m.auth.requestPasswordReset('john-at-example'), { email: ['Enter a valid email address.'] });
+    await rejected((m) => m.auth.requestPasswordReset({ email: 'john-at-example' }), { email: ['Enter a valid email address.'] });
     await rejected((m) => m.auth.confirmPasswordReset({ email: 'john@example.com', code: ' ', new_password: 'S3cure-pass!' }), {
       code: ['This field may not be blank.'],
     });
   });
 
   it('phone signup: the phone number is required and E.164', async () => {
-    await rejected((m) => m.auth.phoneSignup.sendCode(''), { phone_number: ['Phone number is required.'] });
-    await rejected((m) => m.auth.phoneSignup.sendCode(undefined as never), { phone_number: ['Phone number is required.'] });
-    await rejected((m) => m.auth.phoneSignup.sendCode('0123'), { phone_number: ['Enter a valid phone number.'] });
-    await rejected((m) => m.auth.phoneSignup.sendCode('+1 555 01'), { phone_number: ['Enter a valid phone number.'] });
+    await rejected((m) => m.auth.phoneSignup.sendCode({ phone_number: '' }), { phone_number: ['Phone number is required.'] });
+    await rejected((m) => m.auth.phoneSignup.sendCode({ phone_number: undefined as never }), { phone_number: ['Phone number is required.'] });
+    await rejected((m) => m.auth.phoneSignup.sendCode({ phone_number: '0123' }), { phone_number: ['Enter a valid phone number.'] });
+    await rejected((m) => m.auth.phoneSignup.sendCode({ phone_number: '+1 555 01' }), { phone_number: ['Enter a valid phone number.'] });
     await rejected((m) => m.auth.phoneSignup.verify({ token: 'abc', code: '1', password: 'S3cure-pass!' }), {
       token: ['Invalid token.'],
       code: ['Invalid or expired verification code.'],
@@ -169,11 +178,11 @@ describe('auth: validation before any request', () => {
   });
 
   it('MFA: factor ids are uuids and codes have 6 digits', async () => {
-    await rejected((m) => m.auth.challengeAndVerify('factor-1', '12345'), {
+    await rejected((m) => m.auth.challengeAndVerify({ factorId: 'factor-1', code: '12345' }), {
       factorId: ['Must be a valid UUID.'],
       code: ['Enter a valid 6-digit code.'],
     });
-    await rejected((m) => m.auth.unenroll('nope'), { factorId: ['Must be a valid UUID.'] });
+    await rejected((m) => m.auth.unenroll({ factorId: 'nope' }), { factorId: ['Must be a valid UUID.'] });
   });
 });
 
@@ -187,14 +196,15 @@ describe('auth: answers', () => {
         method: 'POST',
         path: '/functions/v1/register',
         authorization: 'Bearer anon-key',
-        body: { username: 'john_doe', email: 'John@Example.com', password: 'S3cure-pass!' },
+        // The rules module's email: trimmed and lower-cased, as the function stores it.
+        body: { username: 'john_doe', email: 'john@example.com', password: 'S3cure-pass!', first_name: '', last_name: '' },
       },
     ]);
   });
 
   it('phone numbers are sent in E.164 as the function reads them', async () => {
     const { marquee, calls } = stub(on('POST', '/functions/v1/phone-signup/send-code', () => json({ token: 'a'.repeat(64), message: 'Verification code sent successfully.' })));
-    await marquee.auth.phoneSignup.sendCode('+1 (415) 555-0100');
+    await marquee.auth.phoneSignup.sendCode({ phone_number: '+1 (415) 555-0100' });
     expect(calls[0]?.body).toEqual({ phone_number: '+14155550100' });
   });
 
@@ -247,7 +257,7 @@ describe('auth: answers', () => {
 
 describe('profiles', () => {
   it('validates before sending', async () => {
-    await rejected((m) => m.profiles.get('42'), { id: ['Must be a valid UUID.'] });
+    await rejected((m) => m.profiles.get({ id: '42' }), { id: ['Must be a valid UUID.'] });
     await rejected((m) => m.profiles.update({ username: 'new', status: 'active' } as never), {
       username: ['This field is not allowed.'],
       status: ['This field is not allowed.'],
@@ -257,10 +267,17 @@ describe('profiles', () => {
       user_phone: ['Enter a valid phone number.'],
       user_social_yt: ['Ensure this field has no more than 200 characters.'],
     });
-    await rejected((m) => m.profiles.uploadAvatar(new Blob(['x']), 'text/html' as never), {
+    // Links are http(s) URLs only: no javascript:, data: or scheme-less text.
+    await rejected((m) => m.profiles.update({ user_social_fb: 'javascript:alert(1)', user_social_twt: 'data:text/html,x', user_social_yt: 'youtube.com/john' }), {
+      user_social_fb: ['Enter a valid URL starting with http:// or https://.'],
+      user_social_twt: ['Enter a valid URL starting with http:// or https://.'],
+      user_social_yt: ['Enter a valid URL starting with http:// or https://.'],
+    });
+    await rejected((m) => m.profiles.update({ profile_pic: 'javascript:alert(1)' }), { profile_pic: ['Must be an object in your own avatars folder.'] });
+    await rejected((m) => m.profiles.uploadAvatar({ file: new Blob(['x']), contentType: 'text/html' as never }), {
       contentType: ['Upload a valid image: image/jpeg, image/png, image/webp, image/gif.'],
     });
-    await rejected((m) => m.profiles.search(''), { q: ['This field may not be blank.'] });
+    await rejected((m) => m.profiles.search({ query: '' }), { query: ['This field may not be blank.'] });
   });
 
   it('me() without a session is 401 and sends nothing', async () => {
@@ -289,7 +306,7 @@ describe('profiles', () => {
 
   it('get() shapes a public profile as the reference does', async () => {
     const { marquee, calls } = stub(on('GET', '/rest/v1/public_profiles', () => json(row)));
-    const profile = await marquee.profiles.get(OTHER_ID);
+    const profile = await marquee.profiles.get({ id: OTHER_ID });
     expect(profile).toEqual({
       id: OTHER_ID,
       user: {
@@ -315,7 +332,7 @@ describe('profiles', () => {
   it('get() of a profile that is not visible is 404 "Not found."', async () => {
     // The view hides it: no rows, which the SDK answers with 404.
     const { marquee } = stub(on('GET', '/rest/v1/public_profiles', () => json([])));
-    const error = await failure(marquee.profiles.get(OTHER_ID));
+    const error = await failure(marquee.profiles.get({ id: OTHER_ID }));
     expect(error).toMatchObject({ status: 404, code: 'not_found', detail: 'Not found.' });
   });
 
@@ -334,15 +351,15 @@ describe('profiles', () => {
       profile_pic: null,
       user_phone: '+14155550100',
       user_address: 'NYC',
-      user_social_fb: 'fb.com/john',
+      user_social_fb: 'https://fb.com/john',
       user_social_twt: '',
       user_social_yt: '',
     };
     const { marquee, calls } = await signedIn(on('POST', '/rest/v1/rpc/update_own_profile', () => json(answer)));
-    const result = await marquee.profiles.update({ first_name: 'John', user_phone: '+14155550100', user_social_fb: 'fb.com/john' });
+    const result = await marquee.profiles.update({ first_name: 'John', user_phone: '+1 (415) 555-0100', user_social_fb: 'https://fb.com/john' });
     expect(result).toEqual(answer);
     expect(calls.map((c) => [c.method, c.path.split('?')[0], c.body])).toEqual([
-      ['POST', '/rest/v1/rpc/update_own_profile', { p_changes: { first_name: 'John', user_phone: '+14155550100', user_social_fb: 'fb.com/john' } }],
+      ['POST', '/rest/v1/rpc/update_own_profile', { p_changes: { first_name: 'John', user_phone: '+14155550100', user_social_fb: 'https://fb.com/john' } }],
     ]);
   });
 
@@ -371,7 +388,7 @@ describe('notifications', () => {
       likes_notifications: ['Must be a valid boolean.'],
     });
     await rejected((m) => m.notifications.updatePreferences({ user_id: USER_ID } as never), { user_id: ['This field is not allowed.'] });
-    await rejected((m) => m.notifications.markRead(0), { id: ['A valid integer is required.'] });
+    await rejected((m) => m.notifications.markRead({ id: 0 }), { id: ['A valid integer is required.'] });
     await rejected((m) => m.notifications.list({ page: 0 }), { page: ['A valid integer greater than or equal to 1 is required.'] });
   });
 
@@ -391,9 +408,9 @@ describe('notifications', () => {
       on('PATCH', '/rest/v1/notifications', (call) => (call.path.includes('id=eq.10') ? json([{ id: 10 }]) : json([]))),
       on('POST', '/rest/v1/rpc/mark_all_notifications_read', () => json(3)),
     );
-    await expect(marquee.notifications.markRead(10)).resolves.toEqual({ status: 'notification marked as read' });
-    await expect(failure(marquee.notifications.markRead(11))).resolves.toMatchObject({ status: 404, detail: 'Not found.' });
-    await expect(marquee.notifications.markAllRead()).resolves.toEqual({ status: '3 notifications marked as read' });
+    await expect(marquee.notifications.markRead({ id: 10 })).resolves.toEqual({ detail: 'notification marked as read' });
+    await expect(failure(marquee.notifications.markRead({ id: 11 }))).resolves.toMatchObject({ status: 404, detail: 'Not found.' });
+    await expect(marquee.notifications.markAllRead()).resolves.toEqual({ detail: '3 notifications marked as read' });
   });
 
   it('preferences carry `user` and the eight flags', async () => {
@@ -415,21 +432,21 @@ describe('notifications', () => {
 
 describe('parental and admin', () => {
   it('parental inputs', async () => {
-    await rejected((m) => m.parental.requestOtp('parent'), { parent_email: ['Enter a valid email address.'] });
-    await rejected((m) => m.parental.verifyOtp('parent@example.com', ''), { otp_code: ['This field may not be blank.'] });
-    await rejected((m) => m.parental.childActivity('5'), { id: ['Must be a valid UUID.'] });
-    await rejected((m) => m.parental.unlink('5'), { id: ['Must be a valid UUID.'] });
+    await rejected((m) => m.parental.requestOtp({ parent_email: 'parent' }), { parent_email: ['Enter a valid email address.'] });
+    await rejected((m) => m.parental.verifyOtp({ parent_email: 'parent@example.com', otp_code: '' }), { otp_code: ['This field may not be blank.'] });
+    await rejected((m) => m.parental.childActivity({ childId: '5' }), { childId: ['Must be a valid UUID.'] });
+    await rejected((m) => m.parental.unlink({ childId: '5' }), { childId: ['Must be a valid UUID.'] });
   });
 
   it('parental OTP errors come back as non_field_errors', async () => {
     const { marquee } = await signedIn(on('POST', '/functions/v1/parental/verify-otp', () => json({ non_field_errors: ['Invalid OTP.'] }, 400)));
-    const error = await failure(marquee.parental.verifyOtp('parent@example.com', '123456'));
+    const error = await failure(marquee.parental.verifyOtp({ parent_email: 'parent@example.com', otp_code: '123456' }));
     expect(error).toMatchObject({ status: 400, fields: { non_field_errors: ['Invalid OTP.'] } });
   });
 
   it('admin inputs', async () => {
     await rejected((m) => m.admin.listUsers({ status: 'frozen' as never }), { status: ['"frozen" is not a valid choice.'] });
-    await rejected((m) => m.admin.suspend('someone', 'x'.repeat(1001)), {
+    await rejected((m) => m.admin.suspend({ userId: 'someone', reason: 'x'.repeat(1001) }), {
       userId: ['Must be a valid UUID.'],
       reason: ['Ensure this field has no more than 1000 characters.'],
     });
@@ -441,9 +458,9 @@ describe('parental and admin', () => {
       on('POST', '/rest/v1/rpc/admin_suspend_user', () => json({ detail: 'User suspended.' })),
       on('POST', '/rest/v1/rpc/admin_ban_user', () => json({ code: '42501', message: 'Only admins may do this.', details: null, hint: null }, 403)),
     );
-    await expect(marquee.admin.suspend(OTHER_ID, ' spam ')).resolves.toEqual({ detail: 'User suspended.' });
+    await expect(marquee.admin.suspend({ userId: OTHER_ID, reason: ' spam ' })).resolves.toEqual({ detail: 'User suspended.' });
     expect(calls[0]?.body).toEqual({ p_user_id: OTHER_ID, p_reason: 'spam' });
-    await expect(failure(marquee.admin.ban(OTHER_ID))).resolves.toMatchObject({ status: 403, code: '42501' });
+    await expect(failure(marquee.admin.ban({ userId: OTHER_ID }))).resolves.toMatchObject({ status: 403, code: '42501' });
     expect(calls[1]?.body).toEqual({ p_user_id: OTHER_ID });
   });
 

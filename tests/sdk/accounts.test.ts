@@ -117,31 +117,33 @@ describe('register → sign in → profile → notifications → password → si
     });
 
     // update: both tables, the reference's answer; guarded fields never leave the SDK.
+    // Phone numbers are unique across accounts: this run's own.
+    const phone = `+1555${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
     const updated = await app.profiles.update({
       last_name: 'Doe',
-      user_phone: '+14155550100',
+      user_phone: phone,
       user_address: 'New York, USA',
-      user_social_yt: 'youtube.com/john',
+      user_social_yt: 'https://youtube.com/john',
     });
     expect(updated).toEqual({
       userId: registered.user.id,
       first_name: 'John',
       last_name: 'Doe',
       profile_pic: null,
-      user_phone: '+14155550100',
+      user_phone: phone,
       user_address: 'New York, USA',
       user_social_fb: '',
       user_social_twt: '',
-      user_social_yt: 'youtube.com/john',
+      user_social_yt: 'https://youtube.com/john',
     });
     expect((await failure(app.profiles.update({ username: 'other' } as never))).fields).toEqual({ username: ['This field is not allowed.'] });
-    expect((await app.profiles.me()).user).toMatchObject({ last_name: 'Doe', user_phone: '+14155550100', user_address: 'New York, USA' });
+    expect((await app.profiles.me()).user).toMatchObject({ last_name: 'Doe', user_phone: phone, user_address: 'New York, USA' });
 
     // avatar: stored under the user's folder, served from its public URL.
     const png = Uint8Array.from(
       Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
     );
-    const withAvatar = await app.profiles.uploadAvatar(png, 'image/png');
+    const withAvatar = await app.profiles.uploadAvatar({ file: png, contentType: 'image/png' });
     expect(withAvatar.profile_pic).toMatch(new RegExp(`/storage/v1/object/public/avatars/${registered.user.id}/avatar-\\d+\\.png$`));
     const served = await fetch(withAvatar.profile_pic!);
     expect(served.status).toBe(200);
@@ -150,12 +152,12 @@ describe('register → sign in → profile → notifications → password → si
 
     // another user sees the public profile without the private fields.
     const other = await signedIn(await register('viewer'));
-    const seen = await other.profiles.get(registered.user.id);
+    const seen = await other.profiles.get({ id: registered.user.id });
     expect(seen.user).not.toHaveProperty('email');
     expect(seen.user).not.toHaveProperty('user_phone');
     expect(seen.user).toMatchObject({ username, last_name: 'Doe', user_group: ['visitor'] });
-    expect((await failure(other.profiles.get(randomUUID()))).toJSON()).toEqual({ detail: 'Not found.', code: 'not_found' });
-    const found = await other.profiles.search(username);
+    expect((await failure(other.profiles.get({ id: randomUUID() }))).toJSON()).toEqual({ detail: 'Not found.', code: 'not_found' });
+    const found = await other.profiles.search({ query: username });
     expect(found.results.map((p) => p.user.username)).toEqual([username]);
 
     // notifications: the welcome one, then read marks.
@@ -169,10 +171,10 @@ describe('register → sign in → profile → notifications → password → si
       page_item_id: null,
       is_read: false,
     });
-    expect(await app.notifications.markRead(welcome!.id)).toEqual({ status: 'notification marked as read' });
+    expect(await app.notifications.markRead({ id: welcome!.id })).toEqual({ detail: 'notification marked as read' });
     expect((await app.notifications.list({ is_read: false })).count).toBe(0);
-    expect(await app.notifications.markAllRead()).toEqual({ status: '0 notifications marked as read' });
-    expect(await failure(other.notifications.markRead(welcome!.id))).toMatchObject({ status: 404, detail: 'Not found.' });
+    expect(await app.notifications.markAllRead()).toEqual({ detail: '0 notifications marked as read' });
+    expect(await failure(other.notifications.markRead({ id: welcome!.id }))).toMatchObject({ status: 404, detail: 'Not found.' });
 
     // preferences: all_notifications = false turns every flag off and hides general notifications.
     const prefs = await app.notifications.getPreferences();
@@ -205,8 +207,8 @@ describe('register → sign in → profile → notifications → password → si
   it('resets a forgotten password with the emailed code', async () => {
     const account = await register('forgot');
     const app = device();
-    expect(await app.auth.requestPasswordReset(account.email)).toEqual({ detail: 'Password reset code sent to email.' });
-    expect(await failure(app.auth.requestPasswordReset(account.email))).toMatchObject({ status: 429 });
+    expect(await app.auth.requestPasswordReset({ email: account.email })).toEqual({ detail: 'Password reset code sent to email.' });
+    expect(await failure(app.auth.requestPasswordReset({ email: account.email }))).toMatchObject({ status: 429 });
     const code = codeIn(await waitForMail(account.email, 'password reset'));
     expect(await failure(app.auth.confirmPasswordReset({ email: account.email, code: code === '000000' ? '111111' : '000000', new_password: 'Reset#2025x' }))).toMatchObject({
       status: 400,
@@ -219,13 +221,13 @@ describe('register → sign in → profile → notifications → password → si
   it('signs up by phone with the SMS code', async () => {
     const phone = `+1555${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
     const app = device();
-    const { token, message } = await app.auth.phoneSignup.sendCode(phone);
+    const { token, message } = await app.auth.phoneSignup.sendCode({ phone_number: phone });
     expect(message).toBe('Verification code sent successfully.');
     const code = codeIn((await latestSms(phone)) ?? '');
     const session = await app.auth.phoneSignup.verify({ token, code, password: PASSWORD });
     expect(session.user.phone?.replace(/^\+?/, '+')).toBe(phone);
     expect((await app.profiles.me()).user.username).toMatch(/^user_[0-9a-f]+$/);
-    expect(await failure(device().auth.phoneSignup.sendCode(phone))).toMatchObject({ status: 409, detail: 'User with this phone number already exists.' });
+    expect(await failure(device().auth.phoneSignup.sendCode({ phone_number: phone }))).toMatchObject({ status: 409, detail: 'User with this phone number already exists.' });
   });
 
   it('deactivates, then refuses sign-in; deletes an account for good', async () => {
@@ -256,8 +258,8 @@ describe('admin: suspend and ban', () => {
   it('reactivates an account its owner deactivated, who can then sign in again', async () => {
     const returning = await register('returning');
     expect(await (await signedIn(returning)).profiles.deactivate()).toEqual({ detail: 'Profile deactivated successfully' });
-    expect(await failure(admin.admin.unsuspend(returning.id))).toMatchObject({ status: 400 });
-    expect(await admin.admin.reactivate(returning.id, 'Asked by email')).toEqual({ detail: `User ${returning.username} reactivated.` });
+    expect(await failure(admin.admin.unsuspend({ userId: returning.id }))).toMatchObject({ status: 400 });
+    expect(await admin.admin.reactivate({ userId: returning.id, reason: 'Asked by email' })).toEqual({ detail: `User ${returning.username} reactivated.` });
     expect((await signedIn(returning)).supabase).toBeTruthy();
     // The owner's own deactivation is audited too (newest first).
     expect((await admin.admin.actions({ userId: returning.id })).results.map((a) => a.action)).toEqual(['reactivate', 'deactivate']);
@@ -268,10 +270,10 @@ describe('admin: suspend and ban', () => {
     const victimApp = await signedIn(victim);
 
     // a visitor is not an admin
-    expect(await failure(victimApp.admin.suspend(victim.id))).toMatchObject({ status: 403, code: '42501' });
+    expect(await failure(victimApp.admin.suspend({ userId: victim.id }))).toMatchObject({ status: 403, code: '42501' });
     expect(await failure(victimApp.admin.listUsers())).toMatchObject({ status: 403 });
 
-    expect(await admin.admin.suspend(victim.id, 'Spam')).toEqual({ detail: `User ${victim.username} suspended.` });
+    expect(await admin.admin.suspend({ userId: victim.id, reason: 'Spam' })).toEqual({ detail: `User ${victim.username} suspended.` });
     expect(await failure(device().auth.signIn({ username: victim.username, password: PASSWORD }))).toMatchObject({
       status: 403,
       detail: 'Your account is suspended. Please contact support.',
@@ -285,19 +287,19 @@ describe('admin: suspend and ban', () => {
     const audit = await admin.admin.actions({ userId: victim.id });
     expect(audit.results[0]).toMatchObject({ user_id: victim.id, action: 'suspend', reason: 'Spam' });
 
-    expect(await admin.admin.unsuspend(victim.id)).toEqual({ detail: `User ${victim.username} unsuspended.` });
+    expect(await admin.admin.unsuspend({ userId: victim.id })).toEqual({ detail: `User ${victim.username} unsuspended.` });
     await expect(signedIn(victim)).resolves.toBeDefined();
   });
 
   it('bans and unbans', async () => {
     const victim = await register('banned');
-    await admin.admin.ban(victim.id, 'Abuse');
+    await admin.admin.ban({ userId: victim.id, reason: 'Abuse' });
     expect(await failure(device().auth.signIn({ username: victim.username, password: PASSWORD }))).toMatchObject({
       status: 403,
       detail: 'Your account has been banned.',
     });
-    expect((await admin.profiles.get(victim.id)).user).toMatchObject({ user_status: false, user_banned: true });
-    await admin.admin.unban(victim.id);
+    expect((await admin.profiles.get({ id: victim.id })).user).toMatchObject({ user_status: false, user_banned: true });
+    await admin.admin.unban({ userId: victim.id });
     await expect(signedIn(victim)).resolves.toBeDefined();
     expect((await admin.admin.actions({ userId: victim.id })).results.map((a) => a.action)).toEqual(['unban', 'ban']);
   });
@@ -309,14 +311,14 @@ describe('parental controls', () => {
     const parent = await register('parent');
     const childApp = await signedIn(child);
 
-    expect(await childApp.parental.requestOtp(parent.email)).toEqual({ message: 'OTP sent to parent email.' });
+    expect(await childApp.parental.requestOtp({ parent_email: parent.email })).toEqual({ detail: 'OTP sent to parent email.' });
     const code = codeIn(await waitForMail(parent.email, 'parental link'));
-    expect(await failure(childApp.parental.verifyOtp(parent.email, code === '000000' ? '111111' : '000000'))).toMatchObject({
+    expect(await failure(childApp.parental.verifyOtp({ parent_email: parent.email, otp_code: code === '000000' ? '111111' : '000000' }))).toMatchObject({
       status: 400,
       fields: { non_field_errors: ['Invalid OTP.'] },
     });
-    expect(await childApp.parental.verifyOtp(parent.email, code)).toEqual({ message: 'OTP verified successfully.' });
-    expect(await failure(childApp.parental.requestOtp(parent.email))).toMatchObject({
+    expect(await childApp.parental.verifyOtp({ parent_email: parent.email, otp_code: code })).toEqual({ detail: 'OTP verified successfully.' });
+    expect(await failure(childApp.parental.requestOtp({ parent_email: parent.email }))).toMatchObject({
       status: 400,
       fields: { non_field_errors: ['This parent email is already linked.'] },
     });
@@ -325,14 +327,14 @@ describe('parental controls', () => {
     const children = await parentApp.parental.children();
     expect(children).toHaveLength(1);
     expect(children[0]).toMatchObject({ child_id: child.id, parent_email: parent.email, child: { id: child.id, username: child.username } });
-    expect(await parentApp.parental.childActivity(child.id)).toMatchObject({ child_id: child.id, username: child.username, account_status: 'active' });
+    expect(await parentApp.parental.childActivity({ childId: child.id })).toMatchObject({ child_id: child.id, username: child.username, account_status: 'active' });
 
     // the child cannot unlink; a stranger cannot read the summary
-    expect(await failure(childApp.parental.unlink(child.id))).toMatchObject({ status: 404 });
+    expect(await failure(childApp.parental.unlink({ childId: child.id }))).toMatchObject({ status: 404 });
     const stranger = await signedIn(await register('stranger'));
-    expect(await failure(stranger.parental.childActivity(child.id))).toMatchObject({ status: 403 });
+    expect(await failure(stranger.parental.childActivity({ childId: child.id }))).toMatchObject({ status: 403 });
 
-    await parentApp.parental.unlink(child.id);
+    await parentApp.parental.unlink({ childId: child.id });
     expect(await parentApp.parental.children()).toEqual([]);
   });
 });
@@ -345,7 +347,7 @@ describe('MFA (TOTP)', () => {
 
     const factor = await app.auth.enrollTotp({ friendlyName: 'phone' });
     const code = () => new TOTP({ secret: factor.totp.secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate();
-    await app.auth.challengeAndVerify(factor.id, code());
+    await app.auth.challengeAndVerify({ factorId: factor.id, code: code() });
     expect(await app.auth.aal()).toMatchObject({ currentLevel: 'aal2', nextLevel: 'aal2' });
     const factors = await app.auth.listFactors();
     expect(factors.totp.map((f) => [f.id, f.status])).toEqual([[factor.id, 'verified']]);
@@ -356,10 +358,10 @@ describe('MFA (TOTP)', () => {
     expect(await second.auth.aal()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' });
     expect((await second.profiles.me()).user.user_address).toBe('');
     expect(await failure(second.profiles.update({ user_address: 'Elsewhere' }))).toMatchObject({ status: 403 });
-    await second.auth.challengeAndVerify(factor.id, code());
+    await second.auth.challengeAndVerify({ factorId: factor.id, code: code() });
     expect((await second.profiles.me()).user.user_address).toBe('Secret street 1');
 
-    await second.auth.unenroll(factor.id);
+    await second.auth.unenroll({ factorId: factor.id });
     expect((await second.auth.listFactors()).all).toEqual([]);
   });
 });

@@ -61,6 +61,25 @@ describe('toMarqueeError', () => {
     expect(e).toMatchObject({ status: 409, code: '23505', detail: 'duplicate key value violates unique constraint' });
   });
 
+  it("keeps PostgREST's hint and details (item 14), and shows them in toJSON", async () => {
+    const e = await toMarqueeError(
+      new PostgrestError({
+        code: '23503',
+        message: 'insert or update on table "follows" violates foreign key constraint "follows_followed_id_fkey"',
+        details: 'Key (followed_id)=(00000000-0000-0000-0000-000000000000) is not present in table "profiles".',
+        hint: 'Follow an existing user.',
+      }),
+      { status: 409 },
+    );
+    expect({ hint: e.hint, details: e.details }).toEqual({
+      hint: 'Follow an existing user.',
+      details: 'Key (followed_id)=(00000000-0000-0000-0000-000000000000) is not present in table "profiles".',
+    });
+    expect(e.toJSON()).toMatchObject({ code: '23503', hint: 'Follow an existing user.', details: expect.stringContaining('Key (followed_id)') });
+    const bare = await toMarqueeError({ code: '23505', message: 'duplicate', details: null, hint: null });
+    expect({ hint: bare.hint, details: bare.details }).toEqual({ hint: undefined, details: undefined });
+  });
+
   it('AuthApiError keeps GoTrue status and code', async () => {
     const e = await toMarqueeError(new AuthApiError('Invalid login credentials', 400, 'invalid_credentials'));
     expect(e).toMatchObject({ status: 400, code: 'invalid_credentials', detail: 'Invalid login credentials' });

@@ -72,8 +72,9 @@ describe('a user cannot raise their own rights', () => {
     ['find_sign_in_account', { p_login: 'alice' }],
     ['verify_user_password', { p_user_id: '00000000-0000-0000-0000-000000000000', p_password: 'x' }],
     ['capture_sms', { p_phone: '+15550000000', p_body: 'x' }],
-  ])('cannot call the service-role function %s', async (fn, args) => {
-    const { error } = await owner.client.rpc(fn, args);
+    ['phone_in_use', { p_phone: '+15550000000' }],
+  ])('cannot call the service-role function %s (schema service: permission denied)', async (fn, args) => {
+    const { error } = await owner.client.schema('service').rpc(fn, args);
     expect(error?.code).toBe('42501');
   });
 

@@ -1,0 +1,11 @@
+/**
+ * Marquee's input rules: one module the SDK (Node, bundlers: `zod` from npm) and the edge functions
+ * (Deno: `zod` through functions/deno.json's import map) both import, so a value one accepts the
+ * other accepts too. It imports nothing but zod.
+ *
+ * @module
+ */
+export * from './messages.ts';
+export * from './passwords.ts';
+export * from './fields.ts';
+export * from './validate.ts';
