@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "account_actions": {
                   Row: {
-                    "action": string,"admin_id": string | null,"created_at": string,"from_status": Database["public"]['Enums']["account_status"],"id": number,"reason": string,"to_status": Database["public"]['Enums']["account_status"],"user_id": string | null
+                    "action": string,"actor": string,"admin_id": string | null,"created_at": string,"from_role": Database["public"]['Enums']["app_role"] | null,"from_status": Database["public"]['Enums']["account_status"] | null,"id": number,"reason": string,"subject_email": string | null,"subject_phone": string | null,"subject_username": string | null,"to_role": Database["public"]['Enums']["app_role"] | null,"to_status": Database["public"]['Enums']["account_status"] | null,"user_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "action": string,"admin_id"?: string | null,"created_at"?: string,"from_status": Database["public"]['Enums']["account_status"],"id"?: never,"reason"?: string,"to_status": Database["public"]['Enums']["account_status"],"user_id"?: string | null
+                    "action": string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"from_role"?: Database["public"]['Enums']["app_role"] | null,"from_status"?: Database["public"]['Enums']["account_status"] | null,"id"?: never,"reason"?: string,"subject_email"?: string | null,"subject_phone"?: string | null,"subject_username"?: string | null,"to_role"?: Database["public"]['Enums']["app_role"] | null,"to_status"?: Database["public"]['Enums']["account_status"] | null,"user_id"?: string | null
                   }
                   Update: {
-                    "action"?: string,"admin_id"?: string | null,"created_at"?: string,"from_status"?: Database["public"]['Enums']["account_status"],"id"?: never,"reason"?: string,"to_status"?: Database["public"]['Enums']["account_status"],"user_id"?: string | null
+                    "action"?: string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"from_role"?: Database["public"]['Enums']["app_role"] | null,"from_status"?: Database["public"]['Enums']["account_status"] | null,"id"?: never,"reason"?: string,"subject_email"?: string | null,"subject_phone"?: string | null,"subject_username"?: string | null,"to_role"?: Database["public"]['Enums']["app_role"] | null,"to_status"?: Database["public"]['Enums']["account_status"] | null,"user_id"?: string | null
                   }
                   Relationships: [
                     
