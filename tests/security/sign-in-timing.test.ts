@@ -40,7 +40,7 @@ describe('the dummy hash of an unknown login', () => {
   });
 
   it("the sign-in function's dummy hash (verify_user_password) has a real hash's cost", async () => {
-    const [row] = await sql<{ source: string }>("select pg_get_functiondef('public.verify_user_password(uuid, text)'::regprocedure) as source");
+    const [row] = await sql<{ source: string }>("select pg_get_functiondef('service.verify_user_password(uuid, text)'::regprocedure) as source");
     const hashes = row!.source.match(/\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}/g) ?? [];
     expect(hashes).toHaveLength(1);
     expect(bcryptCost(hashes[0]!)).toBe(await realCost());
