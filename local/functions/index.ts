@@ -6,6 +6,7 @@ import { basePath } from 'hono/route';
 import type { Service, ServiceContext } from '../shared/context.ts';
 import { denoBinaryPath } from './deno-binary.ts';
 import { functionsToReload, hotReloadFromConfig } from './hot-reload.ts';
+import { workerPermissions } from './permissions.ts';
 import { proxyToWorker, WorkerConnectionError } from './proxy.ts';
 import { configuredFunctions, FunctionRegistry, type FunctionConfigEntry, type FunctionDefinition } from './registry.ts';
 import { bootError, functionNotFound, workerError } from './responses.ts';
@@ -82,9 +83,7 @@ export async function createFunctionsService(
         denoPath,
         args: [
           'run',
-          '--allow-net',
-          '--allow-env',
-          '--allow-read',
+          ...workerPermissions({ functionsDir, denoDir, entrypoint: fn.entrypoint }),
           '--no-prompt',
           '--no-lock',
           ...denoConfigArgs(path.dirname(fn.entrypoint), functionsDir),

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,14 +19,16 @@ import { isAlive } from '../helpers/processes.ts';
  * and nothing outlives close(). Waits poll for the new answer (bounded) rather than sleeping.
  */
 
-/** A function answering its version and pid; `/hold` waits for the gate file, `/held` counts those waiting. */
+/** A function answering its version and pid; `/hold` waits for the gate to open, `/held` counts those waiting. */
 const versioned = (version: string) => `
   import { greeting } from '../_shared/greeting.ts';
-  const GATE = Deno.env.get('GATE_FILE')!;
+  const GATE = Deno.env.get('GATE_URL')!;
   let held = 0;
   async function gate() {
     for (;;) {
-      try { await Deno.stat(GATE); return; } catch { await new Promise((r) => setTimeout(r, 20)); }
+      const open = await fetch(GATE).then((r) => r.text()).catch(() => '');
+      if (open === 'open') return;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
   Deno.serve(async (req) => {
@@ -60,7 +64,9 @@ interface Answer {
 
 let root: string;
 let functionsDir: string;
-let gateFile: string;
+/** The gate: a loopback endpoint (workers read no files outside their folder) answering `open` once opened. */
+let gateServer: Server;
+let gateOpen = false;
 let service: FunctionsService;
 let ctx: ServiceContext;
 const reloads: Record<string, unknown>[] = [];
@@ -70,8 +76,8 @@ const seenPids = new Set<number>();
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'marquee-hot-reload-'));
   functionsDir = path.join(root, 'functions');
-  // The gate lives outside the functions folder, so opening it reloads nothing.
-  gateFile = path.join(root, 'gate');
+  gateServer = createServer((_, res) => res.end(gateOpen ? 'open' : 'shut'));
+  await new Promise<void>((resolve) => gateServer.listen(0, '127.0.0.1', resolve));
   const files: Record<string, string> = {
     '_shared/greeting.ts': `export const greeting = 'hello';`,
     'alpha/index.ts': versioned('alpha-1'),
@@ -90,7 +96,7 @@ beforeAll(async () => {
   service = await createFunctionsService(ctx, {
     functionsDir,
     functions: { alpha: open, beta: open, solo: open, slow: open },
-    env: { GATE_FILE: gateFile },
+    env: { GATE_URL: `http://127.0.0.1:${(gateServer.address() as AddressInfo).port}/` },
     bootTimeoutMs: 60_000,
     reloadDebounceMs: 100,
   });
@@ -98,6 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
+  gateServer?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -189,7 +196,7 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     expect(isAlive(oldPid)).toBe(true);
     expect(service.drainingWorkers('slow').map((worker) => worker.pid)).toEqual([oldPid]);
 
-    writeFileSync(gateFile, 'open');
+    gateOpen = true;
     expect(await (await holding).json()).toMatchObject({ version: 'slow-1', pid: oldPid });
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
