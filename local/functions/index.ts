@@ -5,7 +5,9 @@ import { Hono, type Context } from 'hono';
 import { basePath } from 'hono/route';
 import type { Service, ServiceContext } from '../shared/context.ts';
 import { denoBinaryPath } from './deno-binary.ts';
+import { denoCacheDir, denoConfigArgs } from './deno-config.ts';
 import { functionsToReload, hotReloadFromConfig } from './hot-reload.ts';
+import { workerPermissions } from './permissions.ts';
 import { proxyToWorker, WorkerConnectionError } from './proxy.ts';
 import { configuredFunctions, FunctionRegistry, type FunctionConfigEntry, type FunctionDefinition } from './registry.ts';
 import { bootError, functionNotFound, workerError } from './responses.ts';
@@ -68,7 +70,7 @@ export async function createFunctionsService(
   const functionsDir = options.functionsDir ?? path.join(config.projectRoot, 'functions');
   const registry = new FunctionRegistry(functionsDir, options.functions ?? configuredFunctions(config), config.supabaseDir);
   const denoPath = denoBinaryPath();
-  const denoDir = path.join(config.projectRoot, '.marquee', 'deno');
+  const denoDir = denoCacheDir(config.projectRoot);
   const slots = new Map<string, { fn: FunctionDefinition; slot: WorkerSlot }>();
   let closed = false;
   const warnedEnvNames = new Set<string>();
@@ -82,9 +84,7 @@ export async function createFunctionsService(
         denoPath,
         args: [
           'run',
-          '--allow-net',
-          '--allow-env',
-          '--allow-read',
+          ...workerPermissions({ functionsDir, denoDir, entrypoint: fn.entrypoint }),
           '--no-prompt',
           '--no-lock',
           ...denoConfigArgs(path.dirname(fn.entrypoint), functionsDir),
@@ -204,16 +204,6 @@ function watchRoots(functionsDir: string, entrypoints: string[]): string[] {
     if (!roots.some((root) => dir === root || dir.startsWith(root + path.sep))) roots.push(dir);
   }
   return roots;
-}
-
-/** The function's own deno.json when it has one (as Supabase prefers), else the functions folder's. */
-function denoConfigArgs(functionDir: string, functionsDir: string): string[] {
-  for (const dir of [functionDir, functionsDir]) {
-    for (const file of ['deno.json', 'deno.jsonc']) {
-      if (existsSync(path.join(dir, file))) return ['--config', path.join(dir, file)];
-    }
-  }
-  return ['--no-config'];
 }
 
 export { WorkerBootError };

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { section, type LocalConfig } from '../config/index.ts';
 
@@ -63,6 +63,15 @@ export class FunctionRegistry {
     if (configured) return configured;
     const entrypoint = path.join(this.functionsDir, name, 'index.ts');
     return isFile(entrypoint) ? { name, entrypoint, verifyJwt: true } : undefined;
+  }
+
+  /** Every function served right now: the configured ones and each folder holding an `index.ts`. */
+  list(): FunctionDefinition[] {
+    const folders = existsSync(this.functionsDir)
+      ? readdirSync(this.functionsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+      : [];
+    const names = new Set([...this.configured.keys(), ...folders]);
+    return [...names].sort().flatMap((name) => this.find(name) ?? []);
   }
 }
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { apiUrl, dbUrl, section, type LocalConfig } from '../config/index.ts';
 import type { Logger } from '../shared/logger.ts';
-import { parseDotenv } from './dotenv.ts';
 
 /**
  * Host variables a Deno worker needs to reach the npm registry (proxies, extra CA certificates)

@@ -2,7 +2,7 @@
  * Deno bootstrap for one edge function: Deno code, run by the real Deno binary, never by Node
  * (the Node tsconfig must exclude this file).
  *
- *   deno run --allow-net --allow-env --allow-read worker.ts <entrypoint file URL>
+ *   deno run --allow-net --allow-env --allow-read=<functions folder>,<deno cache> worker.ts <entrypoint file URL>
  *
  * It listens on a free loopback port first, then replaces `Deno.serve` so the function's own call
  * hands over its handler instead of opening a port, imports the entrypoint, and prints

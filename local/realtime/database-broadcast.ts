@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { listenDurably, type DurableListener } from '../shared/listen.ts';
 import type { Logger } from '../shared/logger.ts';
 import { channelKey, type ChannelRegistry } from './registry.ts';
 
@@ -42,11 +43,15 @@ interface MessageRow {
 }
 
 /** Installs the trigger (idempotent, as supabase_admin) and delivers every notified message. */
-export async function startDatabaseBroadcast(sql: Sql, registry: ChannelRegistry, log: Logger): Promise<void> {
+export async function startDatabaseBroadcast(sql: Sql, registry: ChannelRegistry, log: Logger): Promise<DurableListener> {
   await sql.unsafe(TRIGGER_SQL);
-  await sql.listen(MESSAGES_CHANNEL, (body) => {
-    void deliver(body).catch((error: Error) => log.warn('realtime: database broadcast failed', { error: error.message }));
-  });
+  const listener = await listenDurably(
+    sql,
+    MESSAGES_CHANNEL,
+    (body) => void deliver(body).catch((error: Error) => log.warn('realtime: database broadcast failed', { error: error.message })),
+    { log },
+  );
+  return listener;
 
   async function deliver(body: string): Promise<void> {
     const { id, inserted_at } = JSON.parse(body) as { id: string; inserted_at: string };

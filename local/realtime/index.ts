@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { WebSocketServer } from 'ws';
 import { dbUrl, roleJwtByApiKey } from '../config/index.ts';
 import { SUPERUSER } from '../postgres/server.ts';
+import type { DurableListener } from '../shared/listen.ts';
 import type { Service, ServiceContext } from '../shared/context.ts';
 import { broadcastApi } from './broadcast-api.ts';
 import type { RealtimeDeps } from './channel.ts';
@@ -28,8 +29,9 @@ export async function createRealtimeService(ctx: ServiceContext): Promise<Servic
   const registry = new ChannelRegistry();
   const changes = new PostgresChangesHub(sql, log);
   const deps: RealtimeDeps = { sql, jwt: ctx.jwt, registry, presence: new PresenceTracker(), changes, log };
+  let broadcasts: DurableListener | undefined;
   try {
-    await startDatabaseBroadcast(sql, registry, log);
+    broadcasts = await startDatabaseBroadcast(sql, registry, log);
     await changes.start();
   } catch (error) {
     await sql.end({ timeout: 1 });
@@ -71,6 +73,7 @@ export async function createRealtimeService(ctx: ServiceContext): Promise<Servic
       clearInterval(upkeep);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all([broadcasts?.unlisten(), changes.stop()]);
       await sql.end({ timeout: 2 });
     },
   };

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { switchToCaller } from '../shared/caller-role.ts';
 import type { JwtClaims } from '../shared/jwt.ts';
+import { listenDurably, type DurableListener } from '../shared/listen.ts';
 import type { Logger } from '../shared/logger.ts';
 
 /**
@@ -86,6 +87,7 @@ export class PostgresChangesHub {
   private readonly tables = new Map<string, TableInfo>();
   /** Changes are dispatched one at a time, so subscribers see them in commit order. */
   private queue: Promise<void> = Promise.resolve();
+  private listener: DurableListener | undefined;
 
   constructor(
     private readonly sql: Sql,
@@ -95,9 +97,14 @@ export class PostgresChangesHub {
   /** Installs the capture function and starts listening. */
   async start(): Promise<void> {
     await this.sql.unsafe(CAPTURE_SQL);
-    await this.sql.listen(CHANGES_CHANNEL, (body) => {
+    this.listener = await listenDurably(this.sql, CHANGES_CHANNEL, (body) => {
       this.queue = this.queue.then(() => this.dispatch(body));
-    });
+    }, { log: this.log });
+  }
+
+  /** Stops listening for changes. */
+  async stop(): Promise<void> {
+    await this.listener?.unlisten();
   }
 
   async subscribe(params: Record<string, unknown>, claims: JwtClaims, deliver: ChangeSubscription['deliver']): Promise<ChangeSubscription> {

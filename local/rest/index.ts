@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import postgres from 'postgres';
+import { listenDurably } from '../shared/listen.ts';
 import { dbUrl, section } from '../config/index.ts';
 import type { Service, ServiceContext } from '../shared/context.ts';
 import { MAX_AFFECTED_MARK, SINGULAR_MARK } from './build/statement.ts';
@@ -54,7 +55,8 @@ export async function createRestService(ctx: ServiceContext): Promise<Service> {
     return reloading;
   };
   // PostgREST listens on channel `pgrst`: 'reload schema' (or an empty payload) and 'reload config'.
-  const listener = await sql.listen('pgrst', () => void reload());
+  // Reloaded too when the LISTEN comes back after a lost connection: a reload may have been missed.
+  const listener = await listenDurably(sql, 'pgrst', () => void reload(), { log, onRestored: () => void reload() });
 
   const state: RestState = {
     sql,

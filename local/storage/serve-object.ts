@@ -26,12 +26,20 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end: Math.min(end, size - 1) };
 }
 
+/** storage-api's normalizeContentType: an uploaded HTML page is served as text, never rendered. */
+export function servedContentType(mimetype: string | undefined): string {
+  if (!mimetype) return 'application/octet-stream';
+  return mimetype.toLowerCase().includes('text/html') ? 'text/plain' : mimetype;
+}
+
 export function serveObject(request: Request, files: FileStore, object: ObjectRow, options: ServeOptions): Response {
   const metadata = object.metadata;
   const size = Number(metadata?.size ?? 0);
   const headers = new Headers({
     'Accept-Ranges': 'bytes',
-    'Content-Type': metadata?.mimetype ?? 'application/octet-stream',
+    'Content-Type': servedContentType(metadata?.mimetype),
+    // Browsers must not sniff an upload into something else than its declared type (HTML in a .png).
+    'X-Content-Type-Options': 'nosniff',
   });
   if (metadata?.eTag) headers.set('ETag', metadata.eTag);
   if (metadata?.cacheControl) headers.set('Cache-Control', metadata.cacheControl);

@@ -13,7 +13,7 @@ import { fromFieldErrors, isMarqueeError, unwrap } from './errors.ts';
 import { asDetail, currentUser, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
 import type { DetailResult } from './results.ts';
-import { body, editableText, httpUrl, maxLength, optionalPhone, PHONE_TAKEN, text, uuid } from './rules/index.ts';
+import { body, editableText, maxLength, optionalPhone, PHONE_TAKEN, text, uuid, webLink } from './rules/index.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 type AppRole = Database['public']['Enums']['app_role'];
@@ -193,9 +193,9 @@ const updateSchema = body({
   profile_pic: text().max(300, maxLength(300)).refine((v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) && !v.includes('..'), NOT_OWN_AVATAR).nullable().optional(),
   user_phone: optionalPhone.optional(),
   user_address: editableText(300).optional(),
-  user_social_fb: httpUrl(200).optional(),
-  user_social_twt: httpUrl(200).optional(),
-  user_social_yt: httpUrl(200).optional(),
+  user_social_fb: webLink(200).optional(),
+  user_social_twt: webLink(200).optional(),
+  user_social_yt: webLink(200).optional(),
 });
 const lookupSchema = body({ id: uuid });
 const searchSchema = body({ query: text().max(100, maxLength(100)), page: z.unknown().optional(), page_size: z.unknown().optional() });

@@ -273,7 +273,7 @@ describe('guards on profiles and roles', () => {
       });
       const { rows } = await c.query(
         `update public.profiles set first_name = 'Ada', last_name = 'L', profile_pic = $1 || '/me.png',
-           user_social_fb = 'fb', user_social_twt = 'twt', user_social_yt = 'yt'
+           user_social_fb = 'facebook.com/ada', user_social_twt = 'https://x.com/ada', user_social_yt = 'youtube.com/ada'
          where id = $1 returning first_name, profile_pic, updated_at > '2001-01-02' as touched`,
         [owner.id],
       );

@@ -66,7 +66,18 @@ const FUNCTIONS: Record<string, string> = {
     Deno.serve(() => Response.json({ ok: z.string().safeParse('x').success }));`,
 };
 
-const DOTENV = ['# functions/.env', 'GREETING="hello there"', "SINGLE='a b # c'", 'PLAIN=value # comment', 'SUPABASE_URL=http://evil.test', ''].join('\n');
+// Parsed by the dotenv package, with the forms the CLI's parser also reads (`export`, `KEY: value`).
+const DOTENV = [
+  '# functions/.env',
+  'GREETING="hello there"',
+  "SINGLE='a b # c'",
+  'PLAIN=value # comment',
+  'export EXPORTED=yes',
+  'COLON_STYLE: colon value',
+  'MULTI_LINE="one\ntwo"',
+  'SUPABASE_URL=http://evil.test',
+  '',
+].join('\n');
 
 let root: string;
 let service: FunctionsService;
@@ -189,6 +200,9 @@ describe('functions host', { timeout: 90_000 }, () => {
       GREETING: 'hello there',
       SINGLE: 'a b # c',
       PLAIN: 'value',
+      EXPORTED: 'yes',
+      COLON_STYLE: 'colon value',
+      MULTI_LINE: 'one\ntwo',
     });
     // SUPABASE_ names are reserved: .env cannot override them
     expect(env.SUPABASE_URL).not.toBe('http://evil.test');

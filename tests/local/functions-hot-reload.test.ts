@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,14 +20,16 @@ import { waitFor } from '../helpers/wait-for.ts';
  * and nothing outlives close(). Waits poll for the new answer (bounded) rather than sleeping.
  */
 
-/** A function answering its version and pid; `/hold` waits for the gate file, `/held` counts those waiting. */
+/** A function answering its version and pid; `/hold` waits for the gate to open, `/held` counts those waiting. */
 const versioned = (version: string) => `
   import { greeting } from '../_shared/greeting.ts';
-  const GATE = Deno.env.get('GATE_FILE')!;
+  const GATE = Deno.env.get('GATE_URL')!;
   let held = 0;
   async function gate() {
     for (;;) {
-      try { await Deno.stat(GATE); return; } catch { await new Promise((r) => setTimeout(r, 20)); }
+      const open = await fetch(GATE).then((r) => r.text()).catch(() => '');
+      if (open === 'open') return;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
   Deno.serve(async (req) => {
@@ -61,7 +65,10 @@ interface Answer {
 
 let root: string;
 let functionsDir: string;
-let gateFile: string;
+/** The gate: a loopback endpoint (workers read no files outside their folder) answering `open` once opened. */
+let gateServer: Server;
+let gateOpen = false;
+const gateEnv = () => ({ GATE_URL: `http://127.0.0.1:${(gateServer.address() as AddressInfo).port}/` });
 let service: FunctionsService;
 let ctx: ServiceContext;
 const reloads: Record<string, unknown>[] = [];
@@ -71,8 +78,8 @@ const seenPids = new Set<number>();
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'marquee-hot-reload-'));
   functionsDir = path.join(root, 'functions');
-  // The gate lives outside the functions folder, so opening it reloads nothing.
-  gateFile = path.join(root, 'gate');
+  gateServer = createServer((_, res) => res.end(gateOpen ? 'open' : 'shut'));
+  await new Promise<void>((resolve) => gateServer.listen(0, '127.0.0.1', resolve));
   const files: Record<string, string> = {
     '_shared/greeting.ts': `export const greeting = 'hello';`,
     'alpha/index.ts': versioned('alpha-1'),
@@ -91,7 +98,7 @@ beforeAll(async () => {
   service = await createFunctionsService(ctx, {
     functionsDir,
     functions: { alpha: open, beta: open, solo: open, slow: open },
-    env: { GATE_FILE: gateFile },
+    env: gateEnv(),
     bootTimeoutMs: 60_000,
     reloadDebounceMs: 100,
   });
@@ -99,6 +106,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
+  gateServer?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -154,7 +162,7 @@ async function liveSentinel(dir: string, name: string) {
   };
   const sentinel = await createFunctionsService(
     { ...ctx, log },
-    { functionsDir: dir, functions: { [name]: { verify_jwt: false } }, env: { GATE_FILE: gateFile }, bootTimeoutMs: 60_000, reloadDebounceMs: 100 },
+    { functionsDir: dir, functions: { [name]: { verify_jwt: false } }, env: gateEnv(), bootTimeoutMs: 60_000, reloadDebounceMs: 100 },
   );
   expect((await sentinel.app.request(`/${name}`)).status).toBe(200);
   return {
@@ -217,7 +225,7 @@ describe('functions hot reload', { timeout: 90_000 }, () => {
     expect(isAlive(oldPid)).toBe(true);
     expect(service.drainingWorkers('slow').map((worker) => worker.pid)).toEqual([oldPid]);
 
-    writeFileSync(gateFile, 'open');
+    gateOpen = true;
     expect(await (await holding).json()).toMatchObject({ version: 'slow-1', pid: oldPid });
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);

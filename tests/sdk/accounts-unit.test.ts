@@ -267,11 +267,11 @@ describe('profiles', () => {
       user_phone: ['Enter a valid phone number.'],
       user_social_yt: ['Ensure this field has no more than 200 characters.'],
     });
-    // Links are http(s) URLs only: no javascript:, data: or scheme-less text.
-    await rejected((m) => m.profiles.update({ user_social_fb: 'javascript:alert(1)', user_social_twt: 'data:text/html,x', user_social_yt: 'youtube.com/john' }), {
-      user_social_fb: ['Enter a valid URL starting with http:// or https://.'],
-      user_social_twt: ['Enter a valid URL starting with http:// or https://.'],
-      user_social_yt: ['Enter a valid URL starting with http:// or https://.'],
+    // Links are http(s) URLs or the reference's bare host/path: no javascript:, data: or vbscript:.
+    await rejected((m) => m.profiles.update({ user_social_fb: 'javascript:alert(1)', user_social_twt: 'data:text/html,x', user_social_yt: 'vbscript:msgbox(1)' }), {
+      user_social_fb: ['Enter a valid URL.'],
+      user_social_twt: ['Enter a valid URL.'],
+      user_social_yt: ['Enter a valid URL.'],
     });
     await rejected((m) => m.profiles.update({ profile_pic: 'javascript:alert(1)' }), { profile_pic: ['Must be an object in your own avatars folder.'] });
     await rejected((m) => m.profiles.uploadAvatar({ file: new Blob(['x']), contentType: 'text/html' as never }), {

@@ -1,8 +1,9 @@
 /**
  * Zod schemas for the fields Marquee accepts, with the messages in messages.ts. One behaviour for
  * every door: strings are trimmed (passwords never), emails are lower-cased, phone numbers are E.164
- * after dropping spaces, dots, dashes and brackets, links are http(s) URLs, and an object refuses
- * keys it does not know ("This field is not allowed.").
+ * after dropping spaces, dots, dashes and brackets, links are http(s) URLs or a bare `host/path` (as
+ * the database checks them), and an object refuses keys it does not know ("This field is not
+ * allowed.").
  */
 import { z } from 'zod';
 import {
@@ -92,20 +93,19 @@ export const optionalPhone = editableText(32)
   .transform(normalisePhone)
   .refine((value) => value === '' || E164.test(value), INVALID_PHONE);
 
-/** `''` or an absolute http(s) URL of at most `max` characters (no `javascript:`, `data:`…). */
-export function httpUrl(max = 200) {
-  return editableText(max).refine((value) => value === '' || isHttpUrl(value), INVALID_URL);
+/** `''` or a web link ({@link isWebLink}) of at most `max` characters (no `javascript:`, `data:`…). */
+export function webLink(max = 200) {
+  return editableText(max).refine((value) => value === '' || isWebLink(value), INVALID_URL);
 }
 
-/** Whether `value` is an absolute URL whose scheme is http or https. */
-export function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
+// The database's private.is_web_link, clause for clause: an http(s) URL or the reference's bare
+// `host/path` (`youtube.com/john`), then an optional path, query or fragment.
+const WEB_LINK = /^(https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)([/?#].*)?$/i;
+
+/** Whether `value` is an http(s) URL or a bare `host/path`: no other scheme, no whitespace or control characters. */
+export function isWebLink(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\s\u0000-\u001f\u007f]/.test(value) && WEB_LINK.test(value);
 }
 
 /** A new password, as typed (never trimmed), checked against the policy (passwords.ts). */

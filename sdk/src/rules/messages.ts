@@ -19,7 +19,7 @@ export const INVALID_USERNAME =
 export const INVALID_DATE = 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.';
 export const INVALID_CODE = 'Enter a valid 6-digit code.';
 export const INVALID_UUID = 'Must be a valid UUID.';
-export const INVALID_URL = 'Enter a valid URL starting with http:// or https://.';
+export const INVALID_URL = 'Enter a valid URL.';
 export const PASSWORDS_DO_NOT_MATCH = "The two password fields didn't match.";
 
 export const PASSWORD_TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';
