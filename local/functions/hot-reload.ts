@@ -17,10 +17,16 @@ export function hotReloadFromConfig(config: LocalConfig): boolean {
 
 /**
  * Which of the `running` functions a batch of changed files affects: all of them when a file under
- * `_shared/` or a shared top-level file (`.env`, `deno.json`…) changed, else those whose entrypoint's
- * folder holds a changed file. A new function folder affects nothing: it is found on first request.
+ * `_shared/`, a shared top-level file (`.env`, `deno.json`…) or a folder outside the functions folder
+ * that functions import (`importedDirs`) changed, else those whose entrypoint's folder holds a
+ * changed file. A new function folder affects nothing: it is found on first request.
  */
-export function functionsToReload(changed: string[], running: FunctionDefinition[], functionsDir: string): FunctionDefinition[] {
+export function functionsToReload(
+  changed: string[],
+  running: FunctionDefinition[],
+  functionsDir: string,
+  importedDirs: string[] = [],
+): FunctionDefinition[] {
   const root = path.resolve(functionsDir);
   const affected = new Set<FunctionDefinition>();
   for (const file of changed.map((changedFile) => path.resolve(changedFile))) {
@@ -31,6 +37,7 @@ export function functionsToReload(changed: string[], running: FunctionDefinition
       const topLevelFile = !relative.includes(path.sep);
       if (top === '_shared' || (topLevelFile && SHARED_ROOT_FILES.has(relative))) return running;
     }
+    if (importedDirs.some((dir) => isInside(file, dir))) return running;
     for (const fn of running) {
       if (isInside(file, path.dirname(path.resolve(fn.entrypoint)))) affected.add(fn);
     }

@@ -7,6 +7,7 @@ import type { Service, ServiceContext } from '../shared/context.ts';
 import { denoBinaryPath } from './deno-binary.ts';
 import { denoCacheDir, denoConfigArgs } from './deno-config.ts';
 import { functionsToReload, hotReloadFromConfig } from './hot-reload.ts';
+import { importedDirsOutside } from './imported-dirs.ts';
 import { workerPermissions } from './permissions.ts';
 import { proxyToWorker, WorkerConnectionError } from './proxy.ts';
 import { configuredFunctions, FunctionRegistry, type FunctionConfigEntry, type FunctionDefinition } from './registry.ts';
@@ -71,6 +72,7 @@ export async function createFunctionsService(
   const registry = new FunctionRegistry(functionsDir, options.functions ?? configuredFunctions(config), config.supabaseDir);
   const denoPath = denoBinaryPath();
   const denoDir = denoCacheDir(config.projectRoot);
+  const importedDirs = existsSync(functionsDir) ? importedDirsOutside(functionsDir) : [];
   const slots = new Map<string, { fn: FunctionDefinition; slot: WorkerSlot }>();
   let closed = false;
   const warnedEnvNames = new Set<string>();
@@ -84,7 +86,7 @@ export async function createFunctionsService(
         denoPath,
         args: [
           'run',
-          ...workerPermissions({ functionsDir, denoDir, entrypoint: fn.entrypoint }),
+          ...workerPermissions({ functionsDir, denoDir, entrypoint: fn.entrypoint, importedDirs }),
           '--no-prompt',
           '--no-lock',
           ...denoConfigArgs(path.dirname(fn.entrypoint), functionsDir),
@@ -107,7 +109,7 @@ export async function createFunctionsService(
     const running = [...slots.values()]
       .filter(({ slot }) => slot.worker.running && (slot.worker.startedAt ?? Infinity) <= lastEventAt)
       .map(({ fn }) => fn);
-    const affected = functionsToReload(changed, running, functionsDir);
+    const affected = functionsToReload(changed, running, functionsDir, importedDirs);
     if (affected.length === 0) return;
     for (const fn of affected) {
       // A deleted function is not booted again; its next request answers 404.
@@ -124,7 +126,7 @@ export async function createFunctionsService(
 
   let watcher: TreeWatcher | undefined;
   if (options.hotReload ?? hotReloadFromConfig(config)) {
-    watcher = watchTree(watchRoots(functionsDir, registry.configuredEntrypoints()), reload, {
+    watcher = watchTree(watchRoots(functionsDir, [...registry.configuredEntrypoints().map((entrypoint) => path.dirname(entrypoint)), ...importedDirs]), reload, {
       debounceMs: options.reloadDebounceMs ?? 100,
       onError: (error) => log.warn('function file watch failed', { error: error.message }),
     });
@@ -197,10 +199,10 @@ function functionPath(c: Context): string {
   return pathname + url.search;
 }
 
-/** The functions folder, plus the folders of configured entrypoints that lie outside it. */
-function watchRoots(functionsDir: string, entrypoints: string[]): string[] {
+/** The functions folder, plus the given folders (entrypoints' and imported ones) that lie outside it. */
+function watchRoots(functionsDir: string, folders: string[]): string[] {
   const roots = [path.resolve(functionsDir)];
-  for (const dir of entrypoints.map((entrypoint) => path.dirname(path.resolve(entrypoint)))) {
+  for (const dir of folders.map((folder) => path.resolve(folder))) {
     if (!roots.some((root) => dir === root || dir.startsWith(root + path.sep))) roots.push(dir);
   }
   return roots;

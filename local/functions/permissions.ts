@@ -7,6 +7,8 @@ export interface WorkerPermissionsOptions {
   denoDir: string;
   /** The function's entrypoint, whose folder may lie outside the functions folder (config.toml). */
   entrypoint: string;
+  /** Folders outside the functions folder that function code imports (imported-dirs.ts). */
+  importedDirs?: string[];
 }
 
 /**
@@ -15,7 +17,7 @@ export interface WorkerPermissionsOptions {
  * Postgres data directory and the project's secrets live. No writes, subprocesses or FFI.
  */
 export function workerPermissions(options: WorkerPermissionsOptions): string[] {
-  const readable = new Set([path.resolve(options.functionsDir), path.resolve(options.denoDir)]);
+  const readable = new Set([path.resolve(options.functionsDir), path.resolve(options.denoDir), ...(options.importedDirs ?? [])]);
   const entryDir = path.dirname(path.resolve(options.entrypoint));
   if (![...readable].some((dir) => entryDir === dir || entryDir.startsWith(dir + path.sep))) readable.add(entryDir);
   return ['--allow-net', '--allow-env', `--allow-read=${[...readable].join(',')}`];
