@@ -1,10 +1,10 @@
 /**
  * SMS and mail cannot be pumped (issue 7, item 6): texts and parent mails are limited per sender
- * (client address, account), per recipient (normalised) and for the whole service an hour, and the
- * mail a third party gets carries no words of the sender's beyond their username.
+ * (client address, account) and per recipient (normalised), and the mail a third party gets carries
+ * no words of the sender's beyond their username. The whole service's hourly cap is in
+ * service-wide-limits.test.ts, which runs alone.
  */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../functions/_shared/limits.ts';
 import { mailsTo, waitForMail } from '../helpers/outbox.ts';
 import { fetchFrom, randomLoopbackAddress } from '../helpers/source-address.ts';
 import { accessToken, call, createAccount, mailbox, phoneNumber, type Reply, randomIp, sql } from '../functions/accounts.ts';
@@ -49,22 +49,6 @@ describe('phone-signup/send-code', { timeout: 60_000 }, () => {
     expect(await sql('select count(*)::int as n from private.sms_outbox where phone = $1', [number])).toEqual([{ n: 5 }]);
   });
 
-  it(`stops at ${LIMITS.smsGlobal.limit} texts an hour for the whole service`, async () => {
-    // The hour's log is brought to its limit and put back at once, so the rest of the suite is unaffected.
-    const number = phoneNumber();
-    const filler = await sql<{ id: string }>(
-      `insert into private.rate_limit_hits (bucket, key) select $1, 'global' from generate_series(1, $2) returning id::text`,
-      [LIMITS.smsGlobal.bucket, LIMITS.smsGlobal.limit],
-    );
-    let reply: Reply;
-    try {
-      reply = await call('phone-signup/send-code', { phone_number: number });
-    } finally {
-      await sql('delete from private.rate_limit_hits where id = any($1::bigint[])', [filler.map((row) => row.id)]);
-    }
-    expectLimited(reply);
-    expect(await sql('select 1 from private.sms_outbox where phone = $1', [number])).toEqual([]);
-  });
 });
 
 describe('parental/request-otp', { timeout: 60_000 }, () => {
