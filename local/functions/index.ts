@@ -103,13 +103,17 @@ export async function createFunctionsService(
     return slot;
   };
 
-  const reload = (changed: string[], lastEventAt: number) => {
+  const reload = (changed: string[], _lastEventAt: number, changedAt: ReadonlyMap<string, number>) => {
     if (closed) return;
-    // A worker spawned after the last change already loaded the new files.
-    const running = [...slots.values()]
-      .filter(({ slot }) => slot.worker.running && (slot.worker.startedAt ?? Infinity) <= lastEventAt)
+    // A worker spawned after a file changed already loaded it: each worker meets only the files
+    // changed since it started (a function created and first served within the burst is not reloaded).
+    const affected = [...slots.values()]
+      .filter(({ slot }) => slot.worker.running)
+      .filter(({ fn, slot }) => {
+        const since = changed.filter((file) => (changedAt.get(file) ?? Infinity) >= (slot.worker.startedAt ?? Infinity));
+        return functionsToReload(since, [fn], functionsDir, importedDirs).length > 0;
+      })
       .map(({ fn }) => fn);
-    const affected = functionsToReload(changed, running, functionsDir, importedDirs);
     if (affected.length === 0) return;
     for (const fn of affected) {
       // A deleted function is not booted again; its next request answers 404.

@@ -24,29 +24,31 @@ export interface WatchTreeOptions {
  * Watches the trees under `roots` (missing roots are skipped) with chokidar, which follows new
  * folders and editors' rename-over saves, and calls `onChange` with the absolute paths that
  * changed, once per burst of events (editors write a file several times per save), with the
- * newest modification time (epoch ms) seen in the burst — when the files changed, not when the
- * event arrived, so a worker that started after a write is known to have read it.
+ * newest modification time (epoch ms) seen in the burst and each path's own — when the files
+ * changed, not when the event arrived, so a worker that started after a write is known to have
+ * read it.
  */
 export function watchTree(
   roots: string[],
-  onChange: (paths: string[], lastEventAt: number) => void,
+  onChange: (paths: string[], lastEventAt: number, changedAt: ReadonlyMap<string, number>) => void,
   options: WatchTreeOptions,
 ): TreeWatcher {
-  const pending = new Set<string>();
+  const pending = new Map<string, number>();
   let lastEventAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const flush = () => {
     timer = undefined;
-    const paths = [...pending];
+    const changes = new Map(pending);
     pending.clear();
-    const changedAt = lastEventAt;
+    const newest = lastEventAt;
     lastEventAt = 0;
-    if (!closed && paths.length > 0) onChange(paths, changedAt);
+    if (!closed && changes.size > 0) onChange([...changes.keys()], newest, changes);
   };
   const report = (file: string, changedAt: number) => {
     if (closed) return;
-    pending.add(path.resolve(file));
+    const resolved = path.resolve(file);
+    pending.set(resolved, Math.max(pending.get(resolved) ?? 0, changedAt));
     lastEventAt = Math.max(lastEventAt, changedAt);
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, options.debounceMs);
