@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from './db.ts';
-import { updateLastSignIn } from './user-writes.ts';
 import { NIL_INSTANCE } from './users.ts';
 
 export interface SessionRow {
@@ -45,7 +44,7 @@ export function newRefreshTokenString(): string {
   return token;
 }
 
-/** GoTrue's `GrantAuthenticatedUser`: a new session with its first refresh token. */
+/** A new session with its first refresh token (the session half of GoTrue's `GrantAuthenticatedUser`). */
 export async function createSession(
   db: Queryable,
   userId: string,
@@ -59,7 +58,6 @@ export async function createSession(
     [sessionId, userId, factorId ?? null, client.userAgent ?? null, validInet(client.ip)],
   );
   const refreshToken = await insertRefreshToken(db, userId, sessionId, null);
-  await updateLastSignIn(db, userId);
   return { sessionId, refreshToken };
 }
 

@@ -3,6 +3,7 @@ import type { Queryable } from './db.ts';
 import { runCustomAccessTokenHook } from './hooks.ts';
 import { addAmrClaim, createSession, sessionAssurance, type ClientInfo } from './sessions.ts';
 import type { AuthSettings } from './settings.ts';
+import { updateLastSignIn } from './user-writes.ts';
 import { findUserById, userJson, type JsonObject, type User } from './users.ts';
 import { internal } from './errors.ts';
 
@@ -85,7 +86,9 @@ export async function issueSession(
   authenticationMethod: string,
   client: ClientInfo,
 ): Promise<JsonObject> {
+  // GoTrue's GrantAuthenticatedUser: a new session, and the user's last sign-in.
   const { sessionId, refreshToken } = await createSession(db, userId, client);
+  await updateLastSignIn(db, userId);
   await addAmrClaim(db, sessionId, authenticationMethod);
   const user = await findUserById(db, userId);
   if (!user) throw internal('Database error granting user');
