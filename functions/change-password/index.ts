@@ -9,9 +9,9 @@ import { updateOwnPassword } from '../_shared/auth-api.ts';
 import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { requireCaller, serviceRpc } from '../_shared/supabase.ts';
-import { body, confirmPassword, currentPassword, password, passwordChecks } from '../_shared/rules.ts';
+import { changePasswordBody, passwordChecks } from '../_shared/rules.ts';
 
-const ChangePasswordInput = body({ old_password: currentPassword, new_password: password, confirm_password: confirmPassword });
+const ChangePasswordInput = changePasswordBody;
 
 Deno.serve(
   postHandler(async (req) => {

@@ -15,12 +15,12 @@ import { GLOBAL, LIMITS, normaliseEmailForLimits } from '../_shared/limits.ts';
 import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { codesLocked, consumeCode, issueCode, requireCaller, serviceRpc, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, email, text } from '../_shared/rules.ts';
+import { parentalRequestBody, parentalVerifyBody } from '../_shared/rules.ts';
 
 const INVALID_OTP = 'Invalid OTP.';
 
-const RequestInput = body({ parent_email: email });
-const VerifyInput = body({ parent_email: email, otp_code: text() });
+const RequestInput = parentalRequestBody;
+const VerifyInput = parentalVerifyBody;
 
 const PARENT_MAIL_SUBJECT = 'Marquee parental link code';
 

@@ -16,12 +16,12 @@ import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { adminClient, codesLocked, consumeCode, findSignInAccount, issueCode, STATUS_MESSAGES, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, confirmPassword, email, password, passwordChecks, text } from '../_shared/rules.ts';
+import { passwordChecks, passwordResetConfirmBody, passwordResetRequestBody } from '../_shared/rules.ts';
 
 const INVALID_CODE = 'Invalid or expired reset code.';
 
-const RequestInput = body({ email });
-const ConfirmInput = body({ email, code: text(), new_password: password, confirm_password: confirmPassword });
+const RequestInput = passwordResetRequestBody;
+const ConfirmInput = passwordResetConfirmBody;
 
 async function accountByEmail(address: string) {
   const account = await findSignInAccount(address);

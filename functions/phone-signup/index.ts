@@ -17,7 +17,7 @@ import { GLOBAL, LIMITS } from '../_shared/limits.ts';
 import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { sendSms } from '../_shared/sms.ts';
 import { adminClient, codesLocked, consumeCode, issueCode, phoneInUse, waitBeforeAnotherCode } from '../_shared/supabase.ts';
-import { body, confirmPassword, password, passwordChecks, phone, text } from '../_shared/rules.ts';
+import { passwordChecks, phoneSendCodeBody, phoneVerifyBody } from '../_shared/rules.ts';
 
 /** 001's answer for a number that has an account (002's field message is the rules module's PHONE_TAKEN). */
 const PHONE_TAKEN = 'User with this phone number already exists.';
@@ -26,13 +26,8 @@ const INVALID_TOKEN = 'Invalid token.';
 const EXPIRED_TOKEN = 'The token has expired.';
 const INVALID_CODE = 'Invalid or expired verification code.';
 
-const SendCodeInput = body({ phone_number: phone });
-const VerifyInput = body({
-  token: text().regex(/^[0-9a-f]{64}$/i, INVALID_TOKEN),
-  code: text().regex(/^\d{6}$/, INVALID_CODE),
-  password,
-  confirm_password: confirmPassword,
-});
+const SendCodeInput = phoneSendCodeBody;
+const VerifyInput = phoneVerifyBody;
 
 async function sendCode(req: Request): Promise<Response> {
   const input = await parseJsonBody(req, SendCodeInput);

@@ -13,20 +13,12 @@ import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
 import { adminClient, findSignInAccount } from '../_shared/supabase.ts';
-import { body, confirmPassword, date, email, optionalText, password, passwordChecks, username } from '../_shared/rules.ts';
+import { passwordChecks, registerBody } from '../_shared/rules.ts';
 
 const USERNAME_TAKEN = 'Username already exists.';
 const EMAIL_TAKEN = 'Email already exists.';
 
-const RegisterInput = body({
-  username,
-  email,
-  password,
-  confirm_password: confirmPassword,
-  birthday: date.nullish(),
-  first_name: optionalText(50),
-  last_name: optionalText(50),
-});
+const RegisterInput = registerBody;
 
 /** Which of the username and email already belong to an account. */
 async function takenFields(name: string, address: string): Promise<FieldErrors> {

@@ -11,7 +11,7 @@ import { passwordGrant } from '../_shared/auth-api.ts';
 import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
 import { findSignInAccount, serviceRpc, STATUS_MESSAGES } from '../_shared/supabase.ts';
-import { body, currentPassword, maxLength, oneOf, text } from '../_shared/rules.ts';
+import { oneOf, signInBody } from '../_shared/rules.ts';
 import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, type Hit, retryAfter, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 
@@ -19,11 +19,7 @@ const NO_ACCOUNT = 'No active account found with the given credentials';
 const NO_USER = '00000000-0000-0000-0000-000000000000';
 const TOO_MANY_FAILURES = 'Too many failed sign-in attempts. Please try again later.';
 
-const SignInInput = body({
-  username: text().max(254, maxLength(254)).optional(),
-  email: text().max(254, maxLength(254)).optional(),
-  password: currentPassword,
-});
+const SignInInput = signInBody;
 
 Deno.serve(
   postHandler(async (req) => {

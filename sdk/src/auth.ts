@@ -22,52 +22,22 @@ import { asDetail, invokeFunction, parseInput, present } from './internal.ts';
 import type { DetailResult } from './results.ts';
 import {
   body,
+  changePasswordBody,
   code,
-  confirmPassword,
-  currentPassword,
-  date,
   editableText,
-  email,
-  maxLength,
-  optionalText,
-  password,
-  passwordChecks,
-  phone,
   oneOf,
-  text,
-  username,
+  passwordChecks,
+  passwordResetConfirmBody,
+  passwordResetRequestBody,
+  phoneSendCodeBody,
+  phoneVerifyBody,
+  registerBody,
+  signInBody,
   uuid,
 } from './rules/index.ts';
 
 // --- inputs (the rules module's schemas: the functions parse the same bodies with them) ----------
 
-const registerSchema = body({
-  username,
-  email,
-  password,
-  confirm_password: confirmPassword,
-  birthday: date.nullish(),
-  first_name: optionalText(50),
-  last_name: optionalText(50),
-});
-
-const signInSchema = body({
-  username: text().max(254, maxLength(254)).optional(),
-  email: text().max(254, maxLength(254)).optional(),
-  password: currentPassword,
-});
-
-const changePasswordSchema = body({ old_password: currentPassword, new_password: password, confirm_password: confirmPassword });
-const resetRequestSchema = body({ email });
-// A code of another shape is the server's "Invalid or expired reset code." (a detail, not a field error).
-const resetConfirmSchema = body({ email, code: text(), new_password: password, confirm_password: confirmPassword });
-const phoneSchema = body({ phone_number: phone });
-const phoneVerifySchema = body({
-  token: text().regex(/^[0-9a-f]{64}$/i, 'Invalid token.'),
-  code: code('Invalid or expired verification code.'),
-  password,
-  confirm_password: confirmPassword,
-});
 const enrollSchema = body({ friendlyName: editableText(100).optional(), issuer: editableText(100).optional() });
 const factorSchema = body({ factorId: uuid });
 const verifyFactorSchema = body({ factorId: uuid, code: code() });
@@ -371,12 +341,12 @@ export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
 
   return {
     async register(input) {
-      const data = parseInput(registerSchema, input, passwordChecks({ field: 'password' }));
+      const data = parseInput(registerBody, input, passwordChecks({ field: 'password' }));
       return invokeFunction<RegisterResult>(supabase, 'register', data);
     },
 
     async signIn(input) {
-      const data = parseInput(signInSchema, input, oneOf('username', 'email'));
+      const data = parseInput(signInBody, input, oneOf('username', 'email'));
       const tokens = await invokeFunction<SessionJson>(supabase, 'sign-in', data);
       return adopt(supabase, tokens);
     },
@@ -400,23 +370,23 @@ export function createAuthApi(supabase: MarqueeSupabaseClient): AuthApi {
     },
 
     async changePassword(input) {
-      return detailOf('change-password', parseInput(changePasswordSchema, input, passwordChecks({ field: 'new_password' })));
+      return detailOf('change-password', parseInput(changePasswordBody, input, passwordChecks({ field: 'new_password' })));
     },
 
     async requestPasswordReset(input) {
-      return detailOf('password-reset/request', parseInput(resetRequestSchema, input));
+      return detailOf('password-reset/request', parseInput(passwordResetRequestBody, input));
     },
 
     async confirmPasswordReset(input) {
-      return detailOf('password-reset/confirm', parseInput(resetConfirmSchema, input, passwordChecks({ field: 'new_password' })));
+      return detailOf('password-reset/confirm', parseInput(passwordResetConfirmBody, input, passwordChecks({ field: 'new_password' })));
     },
 
     phoneSignup: {
       async sendCode(input) {
-        return invokeFunction<SendCodeResult>(supabase, 'phone-signup/send-code', parseInput(phoneSchema, input));
+        return invokeFunction<SendCodeResult>(supabase, 'phone-signup/send-code', parseInput(phoneSendCodeBody, input));
       },
       async verify(input) {
-        const data = parseInput(phoneVerifySchema, input, passwordChecks({ field: 'password' }));
+        const data = parseInput(phoneVerifyBody, input, passwordChecks({ field: 'password' }));
         const tokens = await invokeFunction<SessionJson>(supabase, 'phone-signup/verify', data);
         return adopt(supabase, tokens);
       },

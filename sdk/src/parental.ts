@@ -9,7 +9,7 @@ import type { Tables } from './database.types.ts';
 import { unwrap } from './errors.ts';
 import { asDetail, currentUser, invokeFunction, notFound, parseInput } from './internal.ts';
 import type { DetailResult } from './results.ts';
-import { body, email, text, uuid } from './rules/index.ts';
+import { body, parentalRequestBody, parentalVerifyBody, uuid } from './rules/index.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 /** A verified link between a child account and a parent's email. */
@@ -104,8 +104,6 @@ export interface ParentalApi {
 }
 
 // Any other shape is the server's `{"non_field_errors": ["Invalid OTP."]}`, so only presence is checked here.
-const requestSchema = body({ parent_email: email });
-const verifySchema = body({ parent_email: email, otp_code: text() });
 const childSchema = body({ childId: uuid });
 
 /**
@@ -127,11 +125,11 @@ export function createParentalApi(supabase: MarqueeSupabaseClient): ParentalApi 
 
   return {
     async requestOtp(input) {
-      return asDetail(await invokeFunction<unknown>(supabase, 'parental/request-otp', parseInput(requestSchema, input)));
+      return asDetail(await invokeFunction<unknown>(supabase, 'parental/request-otp', parseInput(parentalRequestBody, input)));
     },
 
     async verifyOtp(input) {
-      return asDetail(await invokeFunction<unknown>(supabase, 'parental/verify-otp', parseInput(verifySchema, input)));
+      return asDetail(await invokeFunction<unknown>(supabase, 'parental/verify-otp', parseInput(parentalVerifyBody, input)));
     },
 
     async children() {

@@ -9,3 +9,4 @@ export * from './messages.ts';
 export * from './passwords.ts';
 export * from './fields.ts';
 export * from './validate.ts';
+export * from './requests.ts';
