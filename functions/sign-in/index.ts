@@ -10,13 +10,15 @@
 import { passwordGrant } from '../_shared/auth-api.ts';
 import { detailError, json, parseJsonBody, tooManyRequests, unauthorized } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
-import { findSignInAccount, serviceRpc, STATUS_MESSAGES } from '../_shared/supabase.ts';
+import { findSignInAccount, STATUS_MESSAGES } from '../_shared/supabase.ts';
 import { oneOf, signInBody } from '../_shared/rules.ts';
 import { LIMITS } from '../_shared/limits.ts';
 import { clientAddress, type Hit, retryAfter, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 
 const NO_ACCOUNT = 'No active account found with the given credentials';
-const NO_USER = '00000000-0000-0000-0000-000000000000';
+// An address on the reserved .invalid domain: no account has it, so Auth spends its own
+// unknown-user bcrypt on it, the same work as a wrong password for a real account.
+const NOBODY = { email: 'nobody@sign-in.invalid' };
 const TOO_MANY_FAILURES = 'Too many failed sign-in attempts. Please try again later.';
 
 const SignInInput = signInBody;
@@ -37,8 +39,9 @@ Deno.serve(
     if (locked) return locked;
 
     if (!account || (!account.email && !account.phone)) {
-      // The same bcrypt work as a wrong password, so timing does not tell which logins exist.
-      await serviceRpc().rpc('verify_user_password', { p_user_id: NO_USER, p_password: input.data.password });
+      // The same path as a wrong password (a password grant to Auth), so timing does not tell which
+      // logins exist; the answer is ignored.
+      await passwordGrant(req, NOBODY, input.data.password);
       return unauthorized(NO_ACCOUNT);
     }
 

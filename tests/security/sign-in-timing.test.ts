@@ -1,7 +1,9 @@
 /**
  * Sign-in timing does not tell who exists (issue 7, item 5): a login nobody has is checked against a
- * hash of the same bcrypt cost as a real one, in Marquee Local's Auth and in the sign-in function.
- * Timing itself is measured by `npm run bench` (wrong password, registered vs unknown), not asserted.
+ * hash of the same bcrypt cost as a real one, in Marquee Local's Auth and in verify_user_password.
+ * The sign-in function sends an unknown login through Auth's same path (a password grant for an
+ * address no account has). Timing itself is measured by `npm run bench` (wrong password, registered
+ * vs unknown, through Auth and through the function), not asserted.
  */
 import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -39,7 +41,7 @@ describe('the dummy hash of an unknown login', () => {
     }
   });
 
-  it("the sign-in function's dummy hash (verify_user_password) has a real hash's cost", async () => {
+  it("verify_user_password's dummy hash (a user id nobody has) has a real hash's cost", async () => {
     const [row] = await sql<{ source: string }>("select pg_get_functiondef('service.verify_user_password(uuid, text)'::regprocedure) as source");
     const hashes = row!.source.match(/\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}/g) ?? [];
     expect(hashes).toHaveLength(1);
