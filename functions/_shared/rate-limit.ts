@@ -7,7 +7,7 @@
  */
 import { tooManyRequests } from './errors.ts';
 import type { Limit } from './limits.ts';
-import { serviceRpc } from './supabase.ts';
+import { callService } from './supabase.ts';
 
 export const TOO_MANY_REQUESTS = 'Too many requests. Please try again later.';
 
@@ -25,20 +25,17 @@ const rows = (hits: readonly Hit[]) =>
 
 /** Counts one hit per [limit, key] in order; the 429 to answer when one is over its limit. */
 export async function takeLimits(hits: readonly Hit[], detail = TOO_MANY_REQUESTS): Promise<Response | undefined> {
-  const { data, error } = await serviceRpc().rpc('take_rate_limits', { p_limits: rows(hits) });
-  if (error) throw error;
-  return typeof data === 'number' && data > 0 ? tooManyRequests(detail, data) : undefined;
+  const wait = await callService('take_rate_limits', { p_limits: rows(hits) });
+  return typeof wait === 'number' && wait > 0 ? tooManyRequests(detail, wait) : undefined;
 }
 
 /** Gives back one hit per [limit, key] (a request that turned out not to count). */
 export async function returnLimits(hits: readonly Hit[]): Promise<void> {
-  const { error } = await serviceRpc().rpc('return_rate_limits', { p_limits: rows(hits) });
-  if (error) throw error;
+  await callService('return_rate_limits', { p_limits: rows(hits) });
 }
 
 /** Seconds until every [limit, key] is under its limit again (0 when they are), counting nothing. */
 export async function retryAfter(hits: readonly Hit[]): Promise<number> {
-  const { data, error } = await serviceRpc().rpc('rate_limit_retry_after', { p_limits: rows(hits) });
-  if (error) throw error;
-  return typeof data === 'number' ? data : 0;
+  const wait = await callService('rate_limit_retry_after', { p_limits: rows(hits) });
+  return typeof wait === 'number' ? wait : 0;
 }

@@ -4,7 +4,7 @@
  *   developers read it;
  * - `twilio`: Twilio's Messages API with `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`.
  */
-import { env, serviceRpc } from './supabase.ts';
+import { callService, env } from './supabase.ts';
 
 export interface SmsProvider {
   readonly name: string;
@@ -15,8 +15,9 @@ export interface SmsProvider {
 export const outboxProvider: SmsProvider = {
   name: 'outbox',
   async send(to, body) {
-    const { error } = await serviceRpc().rpc('capture_sms', { p_phone: to, p_body: body });
-    if (error) throw new Error(`capture_sms failed: ${error.message}`);
+    await callService('capture_sms', { p_phone: to, p_body: body }).catch((error: Error) => {
+      throw new Error(`capture_sms failed: ${error.message}`);
+    });
   },
 };
 

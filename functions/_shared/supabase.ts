@@ -23,9 +23,14 @@ export function adminClient(): SupabaseClient {
   return admin;
 }
 
-/** The service-only RPCs: schema `service`, which only service_role may use (never in the app's types). */
-export function serviceRpc() {
-  return adminClient().schema('service');
+/**
+ * Calls a service-only RPC (schema `service`, which only service_role may use; never in the app's
+ * types) and answers its result; a database error is thrown.
+ */
+export async function callService<T = unknown>(fn: string, args: Record<string, unknown>): Promise<T> {
+  const { data, error } = await adminClient().schema('service').rpc(fn, args);
+  if (error) throw error;
+  return data as T;
 }
 
 export type AccountStatus = 'active' | 'deactivated' | 'suspended' | 'banned';
@@ -97,9 +102,7 @@ export interface SignInAccount {
 
 /** The account a username, email or phone number names (rpc `find_sign_in_account`), or null. */
 export async function findSignInAccount(login: string): Promise<SignInAccount | null> {
-  const { data, error } = await serviceRpc().rpc('find_sign_in_account', { p_login: login });
-  if (error) throw error;
-  return (data as SignInAccount | null) ?? null;
+  return (await callService<SignInAccount | null>('find_sign_in_account', { p_login: login })) ?? null;
 }
 
 /**
@@ -107,18 +110,14 @@ export async function findSignInAccount(login: string): Promise<SignInAccount | 
  * of its profile (rpc `phone_in_use`; the database keeps numbers unique across accounts).
  */
 export async function phoneInUse(phone: string): Promise<boolean> {
-  const { data, error } = await serviceRpc().rpc('phone_in_use', { p_phone: phone });
-  if (error) throw error;
-  return data === true;
+  return (await callService('phone_in_use', { p_phone: phone })) === true;
 }
 
 export type IssuedCode = { code: string; token: string; expires_at: string; retry_after?: undefined } | { retry_after: number };
 
 /** rpc `issue_one_time_code`: a new code, or how long to wait before asking again. */
 export async function issueCode(purpose: 'password_reset' | 'phone_signup' | 'parent_link', subject: string): Promise<IssuedCode> {
-  const { data, error } = await serviceRpc().rpc('issue_one_time_code', { p_purpose: purpose, p_subject: subject });
-  if (error) throw error;
-  return data as IssuedCode;
+  return callService<IssuedCode>('issue_one_time_code', { p_purpose: purpose, p_subject: subject });
 }
 
 export type ConsumeResult =
@@ -133,14 +132,12 @@ export async function consumeCode(
   code: string,
   by: { subject: string; token?: undefined } | { token: string; subject?: undefined },
 ): Promise<ConsumeResult> {
-  const { data, error } = await serviceRpc().rpc('consume_one_time_code', {
+  return callService<ConsumeResult>('consume_one_time_code', {
     p_purpose: purpose,
     p_code: code,
     p_subject: by.subject ?? null,
     p_token: by.token ?? null,
   });
-  if (error) throw error;
-  return data as ConsumeResult;
 }
 
 /** `429 {"detail"}` with Retry-After for a locked code budget (ASVS 2.7), whatever the code. */

@@ -8,7 +8,7 @@
 import { updateOwnPassword } from '../_shared/auth-api.ts';
 import { detailError, type FieldErrors, json, parseJsonBody, validationError } from '../_shared/errors.ts';
 import { postHandler } from '../_shared/handler.ts';
-import { requireCaller, serviceRpc } from '../_shared/supabase.ts';
+import { callService, requireCaller } from '../_shared/supabase.ts';
 import { changePasswordBody, passwordChecks } from '../_shared/rules.ts';
 
 const ChangePasswordInput = changePasswordBody;
@@ -22,9 +22,8 @@ Deno.serve(
     const input = await parseJsonBody(req, ChangePasswordInput, passwordChecks({ field: 'new_password', username }));
     if (input.response) return input.response;
 
-    const check = await serviceRpc().rpc('verify_user_password', { p_user_id: user.id, p_password: input.data.old_password });
-    if (check.error) throw check.error;
-    if (check.data !== true) {
+    const matches = await callService('verify_user_password', { p_user_id: user.id, p_password: input.data.old_password });
+    if (matches !== true) {
       const errors: FieldErrors = { old_password: ['Wrong password.'] };
       return validationError(errors);
     }

@@ -14,7 +14,7 @@ import { postRouter, unexpected } from '../_shared/handler.ts';
 import { GLOBAL, LIMITS, normaliseEmailForLimits } from '../_shared/limits.ts';
 import { clientAddress, type Hit, returnLimits, takeLimits } from '../_shared/rate-limit.ts';
 import { sendMail } from '../_shared/mail.ts';
-import { codesLocked, consumeCode, issueCode, requireCaller, serviceRpc, waitBeforeAnotherCode } from '../_shared/supabase.ts';
+import { callService, codesLocked, consumeCode, issueCode, requireCaller, waitBeforeAnotherCode } from '../_shared/supabase.ts';
 import { parentalRequestBody, parentalVerifyBody } from '../_shared/rules.ts';
 
 const INVALID_OTP = 'Invalid OTP.';
@@ -46,9 +46,8 @@ async function requestOtp(req: Request): Promise<Response> {
   if (user.email && user.email.toLowerCase() === parentEmail) {
     return validationError({ parent_email: ["Enter a parent's email address, not your own."] });
   }
-  const linked = await serviceRpc().rpc('is_parent_linked', { p_child_id: user.id, p_parent_email: parentEmail });
-  if (linked.error) throw linked.error;
-  if (linked.data === true) return validationError({ [NON_FIELD_ERRORS]: ['This parent email is already linked.'] });
+  const linked = await callService('is_parent_linked', { p_child_id: user.id, p_parent_email: parentEmail });
+  if (linked === true) return validationError({ [NON_FIELD_ERRORS]: ['This parent email is already linked.'] });
 
   const mails: Hit[] = [
     [LIMITS.parentMailsPerAccount, `user:${user.id}`],
@@ -84,8 +83,7 @@ async function verifyOtp(req: Request): Promise<Response> {
   if (result.status === 'locked') return codesLocked(result.retry_after);
   if (result.status !== 'ok') return validationError({ [NON_FIELD_ERRORS]: [INVALID_OTP] });
 
-  const { error } = await serviceRpc().rpc('link_parent', { p_child_id: user.id, p_parent_email: parentEmail });
-  if (error) throw error;
+  await callService('link_parent', { p_child_id: user.id, p_parent_email: parentEmail });
   return json({ message: 'OTP verified successfully.' });
 }
 
