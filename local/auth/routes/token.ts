@@ -8,6 +8,7 @@ import { clientIp, enforceRateLimit } from '../rate-limit.ts';
 import { runPasswordVerificationHook } from '../hooks.ts';
 import { clientInfo, readJsonBody, stringParam, type AuthContext, type AuthDeps, type AuthEnv } from '../request.ts';
 import {
+  deleteAllSessions,
   findActiveRefreshToken,
   findRefreshToken,
   findSession,
@@ -75,7 +76,7 @@ async function passwordGrant(c: AuthContext, deps: AuthDeps, body: Record<string
   if (settings.passwordVerificationHook) {
     const decision = await runPasswordVerificationHook(db, settings.passwordVerificationHook, { userId: user.id, valid, ip: clientIp(c) });
     if (decision.reject) {
-      if (decision.shouldLogoutUser) await db.pool.query('delete from auth.sessions where user_id = $1', [user.id]);
+      if (decision.shouldLogoutUser) await deleteAllSessions(db.pool, user.id);
       throw badRequest('invalid_credentials', decision.message);
     }
   }
