@@ -45,13 +45,12 @@ interface MessageRow {
 /** Installs the trigger (idempotent, as supabase_admin) and delivers every notified message. */
 export async function startDatabaseBroadcast(sql: Sql, registry: ChannelRegistry, log: Logger): Promise<DurableListener> {
   await sql.unsafe(TRIGGER_SQL);
-  const listener = await listenDurably(
+  return listenDurably(
     sql,
     MESSAGES_CHANNEL,
     (body) => void deliver(body).catch((error: Error) => log.warn('realtime: database broadcast failed', { error: error.message })),
     { log },
   );
-  return listener;
 
   async function deliver(body: string): Promise<void> {
     const { id, inserted_at } = JSON.parse(body) as { id: string; inserted_at: string };
