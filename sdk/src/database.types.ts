@@ -33,6 +33,26 @@ export type Database = {
                   Relationships: [
                     
                   ]
+                },"comments": {
+                  Row: {
+                    "comment": string,"created_at": string,"created_by": string,"id": number,"post_id": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "comment": string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id": number
+                  }
+                  Update: {
+                    "comment"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "comments_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"follows": {
                   Row: {
                     "created_at": string,"followed_id": string,"follower_id": string
@@ -114,6 +134,100 @@ isOneToOne: true
       referencedRelation: "public_profiles"
       referencedColumns: ["id"]
     }
+                  ]
+                },"post_hides": {
+                  Row: {
+                    "created_at": string,"post_id": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"post_id": number,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"post_id"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_hides_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"post_likes": {
+                  Row: {
+                    "created_at": string,"post_id": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"post_id": number,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"post_id"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_likes_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"post_reports": {
+                  Row: {
+                    "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id"?: number,"reason"?: Database["public"]['Enums']["report_reason"],"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_reports_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"post_views": {
+                  Row: {
+                    "post_id": number,"viewed_on": string,"viewer_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "post_id": number,"viewed_on"?: string,"viewer_id"?: string
+                  }
+                  Update: {
+                    "post_id"?: number,"viewed_on"?: string,"viewer_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_views_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"posts": {
+                  Row: {
+                    "author_active": boolean,"comment_count": number,"created_at": string,"created_by": string,"id": number,"like_count": number,"media_path": string | null,"post_banner": string | null,"post_description": string,"post_title": string,"post_type": Database["public"]['Enums']["post_type"],"thumbnail_path": string | null,"updated_at": string,"view_count": number,"visibility": Database["public"]['Enums']["post_visibility"],"youtube_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_active"?: boolean,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"media_path"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title": string,"post_type"?: Database["public"]['Enums']["post_type"],"thumbnail_path"?: string | null,"updated_at"?: string,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
+                  }
+                  Update: {
+                    "author_active"?: boolean,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"media_path"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title"?: string,"post_type"?: Database["public"]['Enums']["post_type"],"thumbnail_path"?: string | null,"updated_at"?: string,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
+                  }
+                  Relationships: [
+                    
                   ]
                 },"profiles": {
                   Row: {
@@ -217,7 +331,7 @@ isOneToOne: true
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -333,7 +447,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
           }
         }
 } as const
