@@ -175,6 +175,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"post_mentions": {
+                  Row: {
+                    "created_at": string,"post_id": number,"source": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"post_id": number,"source"?: string,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"post_id"?: number,"source"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_mentions_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"post_reports": {
                   Row: {
                     "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id": string
@@ -192,6 +212,32 @@ isOneToOne: false
       columns: ["post_id"]
 isOneToOne: false
       referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"post_tags": {
+                  Row: {
+                    "post_id": number,"source": string,"tag_id": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "post_id": number,"source"?: string,"tag_id": number
+                  }
+                  Update: {
+                    "post_id"?: number,"source"?: string,"tag_id"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_tags_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "post_tags_tag_id_fkey"
+      columns: ["tag_id"]
+isOneToOne: false
+      referencedRelation: "tags"
       referencedColumns: ["id"]
     }
                   ]
@@ -239,6 +285,20 @@ isOneToOne: false
                   }
                   Update: {
                     "created_at"?: string,"first_name"?: string,"id"?: string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"tags": {
+                  Row: {
+                    "created_at": string,"id": number,"name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"name": string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"name"?: string
                   }
                   Relationships: [
                     
@@ -331,7 +391,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -447,7 +507,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
           }
         }
 } as const
