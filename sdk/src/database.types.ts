@@ -67,6 +67,92 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"friend_requests": {
+                  Row: {
+                    "created_at": string,"from_user_id": string,"id": number,"responded_at": string | null,"status": Database["public"]['Enums']["friend_request_status"],"to_user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"from_user_id"?: string,"id"?: never,"responded_at"?: string | null,"status"?: Database["public"]['Enums']["friend_request_status"],"to_user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"from_user_id"?: string,"id"?: never,"responded_at"?: string | null,"status"?: Database["public"]['Enums']["friend_request_status"],"to_user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "followers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "following"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "friends"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "pending_friend_requests"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_from_user_id_fkey"
+      columns: ["from_user_id"]
+isOneToOne: false
+      referencedRelation: "public_profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "followers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "following"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "friends"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "pending_friend_requests"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "friend_requests_to_user_id_fkey"
+      columns: ["to_user_id"]
+isOneToOne: false
+      referencedRelation: "public_profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"notification_preferences": {
                   Row: {
                     "all_notifications": boolean,"comments_notifications": boolean,"email_notifications": boolean,"event_reminders_notifications": boolean,"follow_notifications": boolean,"likes_notifications": boolean,"new_events_notifications": boolean,"push_notifications": boolean,"updated_at": string,"user_id": string
@@ -122,6 +208,30 @@ isOneToOne: false
                   }
                   Relationships: [
                     {
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "followers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "following"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "friends"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "personal_details_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "pending_friend_requests"
+      referencedColumns: ["user_id"]
+    },{
       foreignKeyName: "personal_details_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: true
@@ -277,14 +387,28 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "created_at": string,"first_name": string,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"updated_at": string,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string
+                    "created_at": string,"first_name": string,"follower_count": number,"following_count": number,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"updated_at": string,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"first_name"?: string,"id": string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username": string
+                    "created_at"?: string,"first_name"?: string,"follower_count"?: number,"following_count"?: number,"id": string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username": string
                   }
                   Update: {
-                    "created_at"?: string,"first_name"?: string,"id"?: string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username"?: string
+                    "created_at"?: string,"first_name"?: string,"follower_count"?: number,"following_count"?: number,"id"?: string,"last_name"?: string,"profile_pic"?: string | null,"status"?: Database["public"]['Enums']["account_status"],"updated_at"?: string,"user_social_fb"?: string,"user_social_twt"?: string,"user_social_yt"?: string,"user_type"?: string,"username"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"push_tokens": {
+                  Row: {
+                    "created_at": string,"id": number,"platform": Database["public"]['Enums']["push_platform"],"session_id": string,"token": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"platform": Database["public"]['Enums']["push_platform"],"session_id"?: string,"token": string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"platform"?: Database["public"]['Enums']["push_platform"],"session_id"?: string,"token"?: string,"updated_at"?: string,"user_id"?: string
                   }
                   Relationships: [
                     
@@ -320,9 +444,41 @@ isOneToOne: false
                 }
           }
           Views: {
-            "public_profiles": {
+            "followers": {
                   Row: {
-                    "blocked_by_user": boolean | null,"created_at": string,"first_name": string,"followed_by_user": boolean | null,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"user_group": Database["public"]['Enums']["app_role"] | null,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string | null
+                    "first_name": string,"followed_at": string,"id": string,"last_name": string,"profile_pic": string | null,"user_id": string,"username": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"following": {
+                  Row: {
+                    "first_name": string,"followed_at": string,"id": string,"last_name": string,"profile_pic": string | null,"user_id": string,"username": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"friends": {
+                  Row: {
+                    "first_name": string,"friends_since": string | null,"id": string,"last_name": string,"profile_pic": string | null,"username": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"pending_friend_requests": {
+                  Row: {
+                    "created_at": string,"direction": string | null,"id": number,"profile_pic": string | null,"user_id": string,"username": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"public_profiles": {
+                  Row: {
+                    "blocked_by_user": boolean | null,"created_at": string,"first_name": string,"followed_by_user": boolean | null,"follower_count": number,"following_count": number,"id": string,"last_name": string,"profile_pic": string | null,"status": Database["public"]['Enums']["account_status"],"user_group": Database["public"]['Enums']["app_role"] | null,"user_social_fb": string,"user_social_twt": string,"user_social_yt": string,"user_type": string,"username": string | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -331,7 +487,10 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "admin_ban_user":
+            "accept_friend_request":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
+"admin_ban_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
 "admin_list_users":
@@ -351,11 +510,17 @@ isOneToOne: false
 "admin_unsuspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
+"cancel_friend_request":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
 "deactivate_account":
 { Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"decline_friend_request":
+{ Args: { "p_user_id": string }; Returns: Json
                            },
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
@@ -363,12 +528,17 @@ isOneToOne: false
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"register_push_token":
+{ Args: { "p_platform": string,"p_token": string }; Returns: Json
+                           },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
               "blocked_by_user": boolean | null,
 "created_at": string,
 "first_name": string,
 "followed_by_user": boolean | null,
+"follower_count": number,
+"following_count": number,
 "id": string,
 "last_name": string,
 "profile_pic": string | null,
@@ -386,12 +556,24 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"send_friend_request":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
+"toggle_block":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
+"toggle_follow":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
+"unfriend":
+{ Args: { "p_user_id": string }; Returns: Json
+                           },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -507,7 +689,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
           }
         }
 } as const
