@@ -10,6 +10,7 @@ import type { Database } from './database.types.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
+import { createSocialApi, type SocialApi } from './social.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 export type { MarqueeSupabaseClient };
@@ -28,6 +29,8 @@ export interface MarqueeNamespaces {
   auth: AuthApi;
   /** Own and public profiles, profile edits, avatars, deactivation, search. */
   profiles: ProfilesApi;
+  /** Follows, blocks, followers and following lists, friends. */
+  social: SocialApi;
   /** Notifications and notification preferences. */
   notifications: NotificationsApi;
   /** Parental controls: parent-email OTP linking, children, activity summaries. */
@@ -43,6 +46,7 @@ export type NamespaceFactory<T> = (supabase: MarqueeSupabaseClient) => T;
 const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeNamespaces[K]> } = {
   auth: createAuthApi,
   profiles: createProfilesApi,
+  social: createSocialApi,
   notifications: createNotificationsApi,
   parental: createParentalApi,
   admin: createAdminApi,

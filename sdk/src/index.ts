@@ -55,7 +55,30 @@ export type {
   PublicUser,
 } from './profiles.ts';
 export { createNotificationsApi } from './notifications.ts';
-export type { Notification, NotificationInput, NotificationListParams, NotificationPreferences, NotificationsApi, PreferenceFlags } from './notifications.ts';
+export type {
+  Notification,
+  NotificationInput,
+  NotificationListParams,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationType,
+  NotificationsApi,
+  PreferenceFlags,
+  PushPlatform,
+  PushTokenInput,
+  PushTokenRemoval,
+} from './notifications.ts';
+export { createSocialApi } from './social.ts';
+export type {
+  FollowEntry,
+  FollowListParams,
+  Friend,
+  FriendRequestListParams,
+  PendingFriendRequest,
+  SocialApi,
+  SocialUser,
+  UserTarget,
+} from './social.ts';
 export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
