@@ -58,8 +58,8 @@ create policy "active users can change this device's push token" on public.push_
   for update to authenticated
   using (user_id = (select auth.uid()) and session_id = (select private.jwt_session_id()) and (select private.is_active()))
   with check (user_id = (select auth.uid()) and session_id = (select private.jwt_session_id()));
-create policy "users can remove their own push tokens" on public.push_tokens
-  for delete to authenticated using (user_id = (select auth.uid()));
+create policy "active users can remove their own push tokens" on public.push_tokens
+  for delete to authenticated using (user_id = (select auth.uid()) and (select private.is_active()));
 
 -- Definer: the same token may sit on another account's session (a device that changed hands), and
 -- that row is not the caller's to delete under RLS; the session must be checked in auth.sessions.
