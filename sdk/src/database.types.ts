@@ -331,7 +331,10 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "admin_ban_user":
+            "add_comment":
+{ Args: { "p_comment": string,"p_post_id": number }; Returns: Json
+                           },
+"admin_ban_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
 "admin_list_users":
@@ -357,11 +360,32 @@ isOneToOne: false
 "deactivate_account":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"delete_comment":
+{ Args: { "p_comment_id": number }; Returns: undefined
+                           },
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
                            },
+"hide_post":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
+"like_post":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
+"list_post_comments":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
+                           },
+"list_post_likers":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
+                           },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
+                           },
+"record_post_view":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
+"report_post":
+{ Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
                            },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
@@ -386,8 +410,17 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"unhide_post":
+{ Args: { "p_post_id": number }; Returns: undefined
+                           },
+"unlike_post":
+{ Args: { "p_post_id": number }; Returns: undefined
+                           },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
+                           },
+"withdraw_report":
+{ Args: { "p_post_id": number }; Returns: undefined
                            }
           }
           Enums: {
