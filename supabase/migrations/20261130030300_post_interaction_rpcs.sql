@@ -246,11 +246,11 @@ as $$
 declare
   v_user uuid := private.require_active_caller();
   v_errors jsonb := '{}';
-  v_description text := btrim(coalesce(p_description, ''));
+  v_description text := regexp_replace(coalesce(p_description, ''), '^[[:space:]]+|[[:space:]]+$', '', 'g');
   v_report public.post_reports;
 begin
   perform private.require_readable_post(p_post_id);
-  if p_reason is null or btrim(p_reason) = '' then
+  if p_reason is null or p_reason !~ '[^[:space:]]' then
     v_errors := v_errors || '{"reason": ["This field is required."]}';
   elsif not (p_reason = any (enum_range(null::public.report_reason)::text[])) then
     v_errors := v_errors || jsonb_build_object('reason', jsonb_build_array(format('"%s" is not a valid choice.', p_reason)));

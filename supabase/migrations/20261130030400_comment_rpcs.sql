@@ -3,9 +3,14 @@
 -- permission to delete it." for another user's comment or a missing one). Security invoker: the
 -- comments and profiles policies decide what is listed and written (comments of users in a block
 -- with the caller, and of inactive accounts, are left out).
--- A comment is 1–2000 characters after trimming; it is stored trimmed.
--- Objects: functions private.comment_json, public.list_post_comments, public.add_comment,
+-- A comment is 1–2000 characters after trimming white space (any kind: the table's own check trims
+-- spaces only, so a constraint added here refuses a comment of tabs or newlines through every door);
+-- the RPC stores it trimmed.
+-- Objects: constraint comments_comment_not_blank; functions private.comment_json, public.list_post_comments, public.add_comment,
 -- public.delete_comment.
+
+alter table public.comments
+  add constraint comments_comment_not_blank check (comment ~ '[^[:space:]]');
 
 -- Invoker: shapes a row only.
 create function private.comment_json(p_comment public.comments, p_username text, p_profile_pic text)
@@ -69,7 +74,7 @@ set search_path = ''
 as $$
 declare
   v_user uuid := private.require_active_caller();
-  v_text text := btrim(p_comment);
+  v_text text := regexp_replace(p_comment, '^[[:space:]]+|[[:space:]]+$', '', 'g');
   v_row public.comments;
 begin
   perform private.require_readable_post(p_post_id);
