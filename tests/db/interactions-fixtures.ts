@@ -1,4 +1,7 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type pg from 'pg';
+import { userClient } from '../helpers/clients.ts';
+import { signUserToken } from '../helpers/tokens.ts';
 import { asAccount, asAnon, asAdmin, asCreator, asVisitor, type Actor } from '../helpers/db.ts';
 import { createAccount, type Account, type AccountOptions } from './accounts-fixtures.ts';
 
@@ -92,4 +95,22 @@ export async function createCast(db: pg.Client): Promise<Cast> {
     }
   };
   return { author, users, actor };
+}
+
+/** A signed-in user for tests through the stack: an account, its JWT (with the hook's claims) and a raw supabase-js client. */
+export interface SignedIn extends Account {
+  token: string;
+  client: SupabaseClient;
+}
+
+/** Creates an account as postgres and signs its token as Auth would (status and role claims included). */
+export async function signedIn(db: pg.Client, options: AccountOptions = {}): Promise<SignedIn> {
+  const account = await createAccount(db, options);
+  const token = await signUserToken(account.id, {
+    email: account.email,
+    user_role: options.role ?? 'visitor',
+    account_status: options.status ?? 'active',
+    aal: 'aal1',
+  });
+  return { ...account, token, client: userClient(token) };
 }
