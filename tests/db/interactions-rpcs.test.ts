@@ -280,6 +280,25 @@ describe('counters through the dashboard', () => {
   });
 });
 
+describe('deleting what interactions hang on', () => {
+  it('a post with likes, comments, hides, reports and views can be deleted, and a deleted account\'s interactions leave the counters', async () => {
+    const [author, fan] = [await createAccount(db), await createAccount(db)];
+    const [gone, kept] = [await createPost(db, author), await createPost(db, author)];
+    for (const p of [gone, kept]) {
+      await callAs(asVisitor(fan), 'select public.like_post($1)', [p]);
+      await callAs(asVisitor(fan), `select public.add_comment($1, 'hi')`, [p]);
+      await callAs(asVisitor(fan), 'select public.record_post_view($1)', [p]);
+      await callAs(asVisitor(fan), 'select public.hide_post($1)', [p]);
+      await callAs(asVisitor(fan), `select public.report_post($1, 'spam')`, [p]);
+    }
+    await db.query('delete from public.posts where id = $1', [gone]);
+    expect(await rowCountsOf(db, gone)).toEqual({ like_count: 0, comment_count: 0, view_count: 0 });
+    expect(await countersOf(db, kept)).toEqual({ like_count: 1, comment_count: 1, view_count: 1 });
+    await db.query('delete from auth.users where id = $1', [fan.id]);
+    expect(await countersOf(db, kept)).toEqual({ like_count: 0, comment_count: 0, view_count: 0 });
+  });
+});
+
 describe('notifications', () => {
   it('a like and a comment notify the author, as the author\'s preferences allow; never yourself', async () => {
     const [author, fan] = [await createAccount(db), await createAccount(db)];
