@@ -6,6 +6,7 @@
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { createAdminApi, type AdminApi } from './admin.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
+import { createCommentsApi, type CommentsApi } from './comments.ts';
 import type { Database } from './database.types.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
@@ -37,6 +38,8 @@ export interface MarqueeNamespaces {
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
   admin: AdminApi;
+  /** A post's comments: list, create, delete your own. */
+  comments: CommentsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -50,6 +53,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   notifications: createNotificationsApi,
   parental: createParentalApi,
   admin: createAdminApi,
+  comments: createCommentsApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -83,4 +83,8 @@ export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
 export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export { createCommentsApi } from './comments.ts';
+export type { Comment, CommentInput, CommentListParams, CommentRef, CommentsApi } from './comments.ts';
+export { createPostInteractionsApi } from './post-interactions.ts';
+export type { Hide, Like, Liker, LikersParams, PostInteractionsApi, PostRef, Report, ReportInput, ViewResult } from './post-interactions.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

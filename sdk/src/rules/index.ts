@@ -11,3 +11,4 @@ export * from './fields.ts';
 export * from './validate.ts';
 export * from './requests.ts';
 export * from './social.ts';
+export * from './interactions.ts';
