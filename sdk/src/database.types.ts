@@ -360,6 +360,11 @@ isOneToOne: false
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
                            },
+"list_tags":
+{ Args: { "p_limit"?: number,"p_search"?: string }; Returns: {
+              "id": number,"name": string,"use_count": number
+            }[]
+                           },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
@@ -386,6 +391,12 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"set_post_mentions":
+{ Args: { "p_post_id": number,"p_user_ids": (string)[] }; Returns: (string)[]
+                           },
+"set_post_tags":
+{ Args: { "p_post_id": number,"p_tags": (string)[] }; Returns: (string)[]
+                           },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
                            }
