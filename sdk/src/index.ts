@@ -60,4 +60,6 @@ export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
 export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export { createPostTagsApi } from './post-tags.ts';
+export type { LinkSource, ListTagsParams, PostMention, PostRef, PostTag, PostTagsApi, SetMentionsInput, SetTagsInput, TagUse } from './post-tags.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
