@@ -14,7 +14,7 @@
 -- unless the post is private (the mentioned user could not open it).
 -- Objects: functions private.ensure_tags, private.sync_text_tags, private.sync_text_mentions,
 -- private.link_post_text, private.link_post_text_trigger, private.accept_post_tag,
--- private.accept_post_mention, private.refuse_unknown_mentioned_user; their triggers on posts, post_tags, post_mentions; index
+-- private.accept_post_mention, private.check_mentioned_user; their triggers on posts, post_tags, post_mentions; index
 -- tags_name_lower_pattern_idx.
 
 -- Case-insensitive equality and prefix search on tag names (list_tags, lookups by lower(name)).
@@ -173,7 +173,7 @@ create trigger posts_link_text_on_edit after update of post_title, post_descript
   execute function private.link_post_text_trigger();
 
 -- After insert (so the insert policy has refused strangers first); the post row is locked so two
--- writers cannot both take the last place under the cap.
+-- writers cannot both take the last place under the cap (for mentions too, below).
 -- Definer: the post row and its other links may be hidden from the inserting role.
 create function private.accept_post_tag()
 returns trigger
@@ -210,17 +210,6 @@ begin
   where p.id = new.post_id
   for no key update of p;
 
-  if new.user_id = v_post.created_by then
-    raise exception 'You cannot mention yourself.' using errcode = '22023';
-  end if;
-  if exists (
-      select 1 from public.blocks b
-      where (b.blocker_id = v_post.created_by and b.blocked_id = new.user_id)
-         or (b.blocker_id = new.user_id and b.blocked_id = v_post.created_by)
-    )
-  then
-    raise exception 'This user does not exist or cannot be mentioned.' using errcode = '22023';
-  end if;
   if (select count(*) from public.post_mentions where post_id = new.post_id) > private.max_mentions_per_post() then
     raise exception 'A post can mention at most % users.', private.max_mentions_per_post() using errcode = '22023';
   end if;
@@ -236,28 +225,47 @@ begin
 end;
 $$;
 comment on function private.accept_post_mention() is
-  'Refuses a mention of yourself, of a missing or inactive user, across a block, or beyond the cap; notifies the mentioned user of a new mention.';
+  'Refuses a mention beyond the per-post cap; notifies the mentioned user of a new mention.';
 revoke execute on function private.accept_post_mention() from public, anon, authenticated;
 create trigger post_mentions_accept after insert on public.post_mentions
   for each row execute function private.accept_post_mention();
 
--- Before insert, so an unknown id gets this message rather than the foreign key's. It reveals only
--- what public_profiles shows anyone (whether an active account exists), nothing about the post.
--- Definer: the inserting role may not see the profile (e.g. a blocked one).
-create function private.refuse_unknown_mentioned_user()
+-- Before insert, so the author gets these messages rather than the foreign key's or the read policy's
+-- (an insert returning a row of a blocked user fails that policy first). A signed-in caller who is
+-- not the post's author is left to the insert policy, which refuses them, so nothing here tells a
+-- stranger about the post or about blocks. Signed-out roles (the dashboard, service_role) are checked.
+-- Definer: the mentioned user's profile and the blocks between the two sides are not the inserting
+-- role's to read.
+create function private.check_mentioned_user()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  v_author uuid := (select p.created_by from public.posts p where p.id = new.post_id);
+  v_caller uuid := auth.uid();
 begin
-  if not exists (select 1 from public.profiles u where u.id = new.user_id and u.status = 'active') then
+  if v_caller is not null and v_caller is distinct from v_author then
+    return new;
+  end if;
+  if new.user_id = v_author then
+    raise exception 'You cannot mention yourself.' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.profiles u where u.id = new.user_id and u.status = 'active')
+    or exists (
+      select 1 from public.blocks b
+      where (b.blocker_id = v_author and b.blocked_id = new.user_id)
+         or (b.blocker_id = new.user_id and b.blocked_id = v_author)
+    )
+  then
     raise exception 'This user does not exist or cannot be mentioned.' using errcode = '22023';
   end if;
   return new;
 end;
 $$;
-comment on function private.refuse_unknown_mentioned_user() is 'Refuses a mention of a user who does not exist or is not active, before the foreign key check.';
-revoke execute on function private.refuse_unknown_mentioned_user() from public, anon, authenticated;
-create trigger post_mentions_refuse_unknown_user before insert on public.post_mentions
-  for each row execute function private.refuse_unknown_mentioned_user();
+comment on function private.check_mentioned_user() is
+  'Refuses a mention of the post''s author, of a missing or inactive user, or of a user in a block with the author (one message for the last two, so a block is not revealed).';
+revoke execute on function private.check_mentioned_user() from public, anon, authenticated;
+create trigger post_mentions_check_user before insert on public.post_mentions
+  for each row execute function private.check_mentioned_user();

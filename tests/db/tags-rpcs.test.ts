@@ -138,6 +138,27 @@ describe('set_post_mentions', () => {
   });
 });
 
+describe('the dashboard door (postgres, no RLS) meets the same rules', () => {
+  it.each([
+    ['a blocked user', () => blockedByAuthor.id, 'This user does not exist or cannot be mentioned.'],
+    ['a deactivated user', () => inactive.id, 'This user does not exist or cannot be mentioned.'],
+    ['the author', () => author.id, 'You cannot mention yourself.'],
+  ])('mentioning %s is refused', async (_name, userId, message) => {
+    const insert = db.query('insert into public.post_mentions (post_id, user_id) values ($1, $2)', [postId, userId()]);
+    await expect(insert).rejects.toMatchObject({ code: '22023', message });
+    expect(await mentionsOf(db, postId, true)).toEqual([`${jane.username}:text`]);
+  });
+
+  it('a 31st tag is refused', async () => {
+    const post = await createPost(db, author, { title: 'Full' });
+    const names = Array.from({ length: 31 }, (_, i) => `cap_${randomUUID().slice(0, 6)}_${i}`);
+    await db.query('insert into public.tags (name) select unnest($1::text[])', [names]);
+    const insert = db.query('insert into public.post_tags (post_id, tag_id) select $1, id from public.tags where name = any($2)', [post, names]);
+    await expect(insert).rejects.toMatchObject({ code: '22023', message: 'A post can carry at most 30 tags.' });
+    expect(await tagsOf(db, post)).toEqual([]);
+  });
+});
+
 describe('list_tags', () => {
   const prefix = `lt${randomUUID().replaceAll('-', '').slice(0, 8)}`;
   beforeAll(async () => {
