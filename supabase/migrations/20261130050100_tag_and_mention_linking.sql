@@ -165,11 +165,18 @@ $$;
 comment on function private.link_post_text_trigger() is 'After a post is written or its text edited: re-links its text tags and mentions.';
 revoke execute on function private.link_post_text_trigger() from public, anon, authenticated;
 
+-- The conditions skip the work for texts without a `#` or `@` (most posts, and bulk loads): a text
+-- without them links nothing, and an edit matters only when the old or the new text has one.
 create trigger posts_link_text_on_insert after insert on public.posts
-  for each row execute function private.link_post_text_trigger();
+  for each row
+  when (new.post_title ~ '[#@]' or new.post_description ~ '[#@]')
+  execute function private.link_post_text_trigger();
 create trigger posts_link_text_on_edit after update of post_title, post_description on public.posts
   for each row
-  when (old.post_title is distinct from new.post_title or old.post_description is distinct from new.post_description)
+  when (
+    (old.post_title is distinct from new.post_title or old.post_description is distinct from new.post_description)
+    and (old.post_title ~ '[#@]' or old.post_description ~ '[#@]' or new.post_title ~ '[#@]' or new.post_description ~ '[#@]')
+  )
   execute function private.link_post_text_trigger();
 
 -- After insert (so the insert policy has refused strangers first); the post row is locked so two

@@ -114,6 +114,14 @@ describe('edits re-parse the text', () => {
     expect(result).toEqual({ tags: ['explicit:explicit', 'kept:text', 'new:text'], mentions: [`${bob.username}:explicit`] });
   });
 
+  it('an edit to a text without any # or @ removes every text link', async () => {
+    const postId = await createPost(db, author, { title: '#gone', description: `@${jane.username}` });
+    await db.query('update public.posts set post_title = $2, post_description = $3 where id = $1', [postId, 'Plain title', 'plain text']);
+    const links = { tags: await tagsOf(db, postId), mentions: await mentionsOf(db, postId) };
+    await db.query('delete from public.posts where id = $1', [postId]);
+    expect(links).toEqual({ tags: [], mentions: [] });
+  });
+
   it('an edit of other fields leaves the links alone; an admin editing as postgres re-parses too', async () => {
     const postId = await createPost(db, author, { title: '#first', description: `@${jane.username}` });
     await db.query(`update public.posts set visibility = 'unlisted' where id = $1`, [postId]);

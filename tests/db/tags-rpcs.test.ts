@@ -198,3 +198,29 @@ describe('list_tags', () => {
     }
   });
 });
+
+describe('the caps under concurrency', () => {
+  it('two writers racing for the last of 30 places: exactly one wins', async () => {
+    const post = await createPost(db, author, { title: 'Race' });
+    const names = Array.from({ length: 31 }, (_, i) => `race_${randomUUID().slice(0, 6)}_${i}`);
+    await db.query('insert into public.tags (name) select unnest($1::text[])', [names]);
+    await db.query('insert into public.post_tags (post_id, tag_id) select $1, id from public.tags where name = any($2)', [post, names.slice(0, 29)]);
+    const [first, second] = [await connectAsPostgres(), await connectAsPostgres()];
+    try {
+      const add = (c: pg.Client, name: string) =>
+        c.query('insert into public.post_tags (post_id, tag_id) select $1, id from public.tags where name = $2', [post, name]).then(
+          () => 'added',
+          (e: { message?: string }) => e.message,
+        );
+      // The first holds its place in an open transaction while the second tries to take one.
+      await first.query('begin');
+      expect(await add(first, names[29]!)).toBe('added');
+      const racing = add(second, names[30]!);
+      await first.query('commit');
+      expect(await racing).toBe('A post can carry at most 30 tags.');
+      expect(await tagsOf(db, post)).toHaveLength(30);
+    } finally {
+      await Promise.all([first.end(), second.end()]);
+    }
+  });
+});
