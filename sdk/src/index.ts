@@ -87,4 +87,6 @@ export { createCommentsApi } from './comments.ts';
 export type { Comment, CommentInput, CommentListParams, CommentRef, CommentsApi } from './comments.ts';
 export { createPostInteractionsApi } from './post-interactions.ts';
 export type { Hide, Like, Liker, LikersParams, PostInteractionsApi, PostRef, Report, ReportInput, ViewResult } from './post-interactions.ts';
+export { createPostTagsApi } from './post-tags.ts';
+export type { LinkSource, ListTagsParams, PostMention, PostRef, PostTag, PostTagsApi, SetMentionsInput, SetTagsInput, TagUse } from './post-tags.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

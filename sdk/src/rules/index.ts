@@ -12,3 +12,4 @@ export * from './validate.ts';
 export * from './requests.ts';
 export * from './social.ts';
 export * from './interactions.ts';
+export * from './tags.ts';
