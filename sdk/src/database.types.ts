@@ -67,6 +67,60 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"forum_likes": {
+                  Row: {
+                    "created_at": string,"post_id": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"post_id": number,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"post_id"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_likes_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "forum_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_posts": {
+                  Row: {
+                    "author_active": boolean,"content": string,"created_at": string,"created_by": string,"id": number,"like_count": number,"picture_count": number,"picture_names": (string)[],"reply_count": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_active"?: boolean,"content": string,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"picture_count"?: never,"picture_names"?: (string)[],"reply_count"?: number
+                  }
+                  Update: {
+                    "author_active"?: boolean,"content"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"picture_count"?: never,"picture_names"?: (string)[],"reply_count"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"forum_replies": {
+                  Row: {
+                    "author_active": boolean,"content": string,"created_at": string,"created_by": string,"id": number,"post_id": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_active"?: boolean,"content": string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id": number
+                  }
+                  Update: {
+                    "author_active"?: boolean,"content"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_replies_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "forum_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"notification_preferences": {
                   Row: {
                     "all_notifications": boolean,"comments_notifications": boolean,"email_notifications": boolean,"event_reminders_notifications": boolean,"follow_notifications": boolean,"likes_notifications": boolean,"new_events_notifications": boolean,"push_notifications": boolean,"updated_at": string,"user_id": string
@@ -351,11 +405,23 @@ isOneToOne: false
 "admin_unsuspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
+"create_forum_post":
+{ Args: { "p_content"?: string,"p_picture_names"?: (string)[] }; Returns: Json
+                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
 "deactivate_account":
 { Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"forum_feed":
+{ Args: { "p_last_post_id"?: number }; Returns: Json
+                           },
+"forum_reply":
+{ Args: { "p_post_id"?: number,"p_reply_content"?: string }; Returns: Json
+                           },
+"forum_toggle_like":
+{ Args: { "p_post_id": number }; Returns: Json
                            },
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
