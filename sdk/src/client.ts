@@ -7,6 +7,7 @@ import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import { createAdminApi, type AdminApi } from './admin.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
 import type { Database } from './database.types.ts';
+import { createForumApi, type ForumApi } from './forum.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
@@ -34,6 +35,8 @@ export interface MarqueeNamespaces {
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
   admin: AdminApi;
+  /** The forum (001): a feed of 10 posts at a time, posts with pictures, replies, the like toggle. */
+  forum: ForumApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -46,6 +49,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   notifications: createNotificationsApi,
   parental: createParentalApi,
   admin: createAdminApi,
+  forum: createForumApi,
 };
 
 /** The object {@link createMarquee} returns. */

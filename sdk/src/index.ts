@@ -60,4 +60,17 @@ export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
 export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export { createForumApi } from './forum.ts';
+export type {
+  ForumApi,
+  ForumFeedParams,
+  ForumPictureFile,
+  ForumPictureRef,
+  ForumPictureUpload,
+  ForumPost,
+  ForumPostInput,
+  ForumPostRef,
+  ForumReply,
+  ForumReplyInput,
+} from './forum.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
