@@ -8,6 +8,7 @@ import { createAdminApi, type AdminApi } from './admin.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
 import { createCommentsApi, type CommentsApi } from './comments.ts';
 import type { Database } from './database.types.ts';
+import { createForumApi, type ForumApi } from './forum.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
@@ -40,6 +41,8 @@ export interface MarqueeNamespaces {
   admin: AdminApi;
   /** A post's comments: list, create, delete your own. */
   comments: CommentsApi;
+  /** The forum (001): a feed of 10 posts at a time, posts with pictures, replies, the like toggle. */
+  forum: ForumApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -54,6 +57,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   parental: createParentalApi,
   admin: createAdminApi,
   comments: createCommentsApi,
+  forum: createForumApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -89,4 +89,17 @@ export { createPostInteractionsApi } from './post-interactions.ts';
 export type { Hide, Like, Liker, LikersParams, PostInteractionsApi, PostRef, Report, ReportInput, ViewResult } from './post-interactions.ts';
 export { createPostTagsApi } from './post-tags.ts';
 export type { LinkSource, ListTagsParams, PostMention, PostRef, PostTag, PostTagsApi, SetMentionsInput, SetTagsInput, TagUse } from './post-tags.ts';
+export { createForumApi } from './forum.ts';
+export type {
+  ForumApi,
+  ForumFeedParams,
+  ForumPictureFile,
+  ForumPictureRef,
+  ForumPictureUpload,
+  ForumPost,
+  ForumPostInput,
+  ForumPostRef,
+  ForumReply,
+  ForumReplyInput,
+} from './forum.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

@@ -13,3 +13,4 @@ export * from './requests.ts';
 export * from './social.ts';
 export * from './interactions.ts';
 export * from './tags.ts';
+export * from './forum.ts';
