@@ -100,7 +100,8 @@ describe('get_child_activity_summary', () => {
       followers: 1,
       following: 1,
       blocked_users: 1,
-      unread_notifications: 1,
+      // The welcome notification, and otherChild's follow (follows notify the followed user).
+      unread_notifications: 2,
     });
     expect(summary.linked_at).toEqual(expect.any(String));
   });

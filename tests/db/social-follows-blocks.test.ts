@@ -193,6 +193,16 @@ describe('follower and following counts', () => {
     expect([await counts(b.id), await counts(c.id)]).toEqual([{ followers: 0, following: 0 }, { followers: 1, following: 0 }]);
   });
 
+  it('a follow is not an edit of the followed profile: updated_at stays, and moves on a real edit', async () => {
+    const [fan, star] = [await createAccount(db), await createAccount(db)];
+    await db.query(`update public.profiles set updated_at = '2001-01-01' where id = $1`, [star.id]);
+    const stamp = async () => (await db.query('select updated_at::text as t from public.profiles where id = $1', [star.id])).rows[0].t;
+    await db.query('insert into public.follows (follower_id, followed_id) values ($1, $2)', [fan.id, star.id]);
+    expect(await stamp()).toBe('2001-01-01 00:00:00+00');
+    await db.query(`update public.profiles set first_name = 'Star' where id = $1`, [star.id]);
+    expect(await stamp()).not.toBe('2001-01-01 00:00:00+00');
+  });
+
   it('a follow across a block is refused even for the dashboard', async () => {
     const state = await sqlstateOf(db.query('insert into public.follows (follower_id, followed_id) values ($1, $2)', [cast.owner.id, cast.blocker.id]));
     expect(state).toBe('42501');

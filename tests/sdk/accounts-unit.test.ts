@@ -394,10 +394,15 @@ describe('notifications', () => {
 
   it('list() returns the page shape, newest first', async () => {
     const rows = [{ id: 2, message: 'Welcome john_doe! Your account has been successfully created.', created_at: '2025-01-01T00:00:00Z', is_read: false, page: 'profile', page_item_id: null, notification_type: 'general' }];
-    const { marquee, calls } = stub(on('GET', '/rest/v1/notifications', () => json(rows, 200, { 'content-range': '0-0/1' })));
+    const { marquee, calls } = stub(
+      on('GET', '/rest/v1/notifications', () => json(rows, 200, { 'content-range': '0-0/1' })),
+      // unread_count: a head-only count of the unread rows.
+      on('HEAD', '/rest/v1/notifications', () => new Response(null, { status: 200, headers: { 'content-range': '*/4' } })),
+    );
     const page = await marquee.notifications.list({ is_read: false });
-    expect(page).toEqual({ count: 1, page: 1, page_size: 20, total_pages: 1, next: null, previous: null, results: rows });
-    const path = decodeURIComponent(calls[0]?.path ?? '');
+    expect(page).toEqual({ count: 1, page: 1, page_size: 20, total_pages: 1, next: null, previous: null, results: rows, unread_count: 4 });
+    expect(decodeURIComponent(calls.find((c) => c.method === 'HEAD')?.path ?? '')).toContain('is_read=eq.false');
+    const path = decodeURIComponent(calls.find((c) => c.method === 'GET')?.path ?? '');
     expect(path).toContain('is_read=eq.false');
     expect(path).toContain('order=created_at.desc,id.desc');
     expect(path).toContain('offset=0&limit=20');
