@@ -6,8 +6,8 @@
 -- A comment is 1–2000 characters after trimming white space (any kind: the table's own check trims
 -- spaces only, so a constraint added here refuses a comment of tabs or newlines through every door);
 -- the RPC stores it trimmed.
--- Objects: constraint comments_comment_not_blank; functions private.comment_json, public.list_post_comments, public.add_comment,
--- public.delete_comment.
+-- Objects: constraint comments_comment_not_blank; functions private.comment_json,
+-- public.list_post_comments, public.add_comment, public.delete_comment.
 
 alter table public.comments
   add constraint comments_comment_not_blank check (comment ~ '[^[:space:]]');
