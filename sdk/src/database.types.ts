@@ -67,6 +67,60 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"forum_likes": {
+                  Row: {
+                    "created_at": string,"post_id": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"post_id": number,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"post_id"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_likes_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "forum_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_posts": {
+                  Row: {
+                    "author_active": boolean,"content": string,"created_at": string,"created_by": string,"id": number,"like_count": number,"picture_count": number,"picture_names": (string)[],"reply_count": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_active"?: boolean,"content": string,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"picture_count"?: never,"picture_names"?: (string)[],"reply_count"?: number
+                  }
+                  Update: {
+                    "author_active"?: boolean,"content"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"picture_count"?: never,"picture_names"?: (string)[],"reply_count"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"forum_replies": {
+                  Row: {
+                    "author_active": boolean,"content": string,"created_at": string,"created_by": string,"id": number,"post_id": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_active"?: boolean,"content": string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id": number
+                  }
+                  Update: {
+                    "author_active"?: boolean,"content"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"post_id"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_replies_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "forum_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"friend_requests": {
                   Row: {
                     "created_at": string,"from_user_id": string,"id": number,"responded_at": string | null,"status": Database["public"]['Enums']["friend_request_status"],"to_user_id": string
@@ -490,6 +544,9 @@ isOneToOne: false
             "accept_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
+"add_comment":
+{ Args: { "p_comment": string,"p_post_id": number }; Returns: Json
+                           },
 "admin_ban_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
@@ -513,6 +570,9 @@ isOneToOne: false
 "cancel_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
+"create_forum_post":
+{ Args: { "p_content"?: string,"p_picture_names"?: (string)[] }; Returns: Json
+                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
@@ -522,14 +582,49 @@ isOneToOne: false
 "decline_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
+"delete_comment":
+{ Args: { "p_comment_id": number }; Returns: undefined
+                           },
+"forum_feed":
+{ Args: { "p_last_post_id"?: number }; Returns: Json
+                           },
+"forum_reply":
+{ Args: { "p_post_id"?: number,"p_reply_content"?: string }; Returns: Json
+                           },
+"forum_toggle_like":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
+                           },
+"hide_post":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
+"like_post":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
+"list_post_comments":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
+                           },
+"list_post_likers":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
+                           },
+"list_tags":
+{ Args: { "p_limit"?: number,"p_search"?: string }; Returns: {
+              "id": number,"name": string,"use_count": number
+            }[]
                            },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"record_post_view":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
 "register_push_token":
 { Args: { "p_platform": string,"p_token": string }; Returns: Json
+                           },
+"report_post":
+{ Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
                            },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
@@ -559,6 +654,12 @@ isOneToOne: false
 "send_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
+"set_post_mentions":
+{ Args: { "p_post_id": number,"p_user_ids": (string)[] }; Returns: (string)[]
+                           },
+"set_post_tags":
+{ Args: { "p_post_id": number,"p_tags": (string)[] }; Returns: (string)[]
+                           },
 "toggle_block":
 { Args: { "p_user_id": string }; Returns: Json
                            },
@@ -568,8 +669,17 @@ isOneToOne: false
 "unfriend":
 { Args: { "p_user_id": string }; Returns: Json
                            },
+"unhide_post":
+{ Args: { "p_post_id": number }; Returns: undefined
+                           },
+"unlike_post":
+{ Args: { "p_post_id": number }; Returns: undefined
+                           },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
+                           },
+"withdraw_report":
+{ Args: { "p_post_id": number }; Returns: undefined
                            }
           }
           Enums: {

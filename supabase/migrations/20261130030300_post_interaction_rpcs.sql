@@ -4,31 +4,13 @@
 -- 000's messages on top of the walls a raw REST client meets. Order of checks, as Django REST
 -- framework answers: signed in (401, no execute grant for anon), active (403), the post readable
 -- (404 "Not found."), the fields valid (400 {"field": [...]}), not already done (400 {"detail"}).
--- Objects: functions private.require_active_caller, private.require_readable_post,
+-- Objects: functions private.require_readable_post,
 -- private.raise_field_errors, private.page_size_within, private.page_envelope, public.like_post,
 -- public.unlike_post, public.hide_post, public.unhide_post, public.report_post,
 -- public.withdraw_report, public.record_post_view, public.list_post_likers.
 
--- Invoker: reads only the caller's JWT and own profile row (private.is_active).
-create function private.require_active_caller()
-returns uuid
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  if auth.uid() is null then
-    raise exception 'Authentication credentials were not provided.' using errcode = '42501';
-  end if;
-  if not private.is_active() then
-    raise exception 'You do not have permission to perform this action.' using errcode = '42501';
-  end if;
-  return auth.uid();
-end;
-$$;
-comment on function private.require_active_caller() is 'The caller''s id; 401 when signed out, 403 when the account is not active.';
-revoke execute on function private.require_active_caller() from public, anon;
-grant execute on function private.require_active_caller() to authenticated, service_role;
+-- private.require_active_caller (the caller's id; 401 signed out, 403 not active) comes from the
+-- friends migration.
 
 -- Invoker on purpose: the posts select policy of the caller decides.
 create function private.require_readable_post(p_post_id bigint)
