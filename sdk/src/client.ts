@@ -9,6 +9,7 @@ import { createAuthApi, type AuthApi } from './auth.ts';
 import type { Database } from './database.types.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
+import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
@@ -30,6 +31,8 @@ export interface MarqueeNamespaces {
   profiles: ProfilesApi;
   /** Notifications and notification preferences. */
   notifications: NotificationsApi;
+  /** Posts of every type: create, edit, delete, banners and media files. */
+  posts: PostsApi;
   /** Parental controls: parent-email OTP linking, children, activity summaries. */
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
@@ -44,6 +47,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   auth: createAuthApi,
   profiles: createProfilesApi,
   notifications: createNotificationsApi,
+  posts: createPostsApi,
   parental: createParentalApi,
   admin: createAdminApi,
 };
