@@ -228,6 +228,17 @@ function ruleFor(upload: FileUpload, banner: boolean, field = ''): MediaKindRule
   return rule;
 }
 
+/**
+ * Builds `marquee.posts` on a typed client (`createMarquee` does this for you).
+ *
+ * @example
+ * ```ts
+ * import { createPostsApi } from '@marquee/sdk';
+ *
+ * const posts = createPostsApi(marquee.supabase);
+ * const post = await posts.create({ post_title: 'Hello' });
+ * ```
+ */
 export function createPostsApi(supabase: MarqueeSupabaseClient): PostsApi {
   /** Asks the storage-cleanup function to remove released files now; a failure only delays it. */
   const cleanUp = async () => {

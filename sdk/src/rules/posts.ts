@@ -25,6 +25,14 @@ const YOUTUBE_HOSTS = new Set(['youtube.com', 'www.youtube.com', 'm.youtube.com'
 /**
  * The 11-character id in a YouTube id or link (`watch?v=`, `youtu.be/`, `/shorts/`, `/embed/`,
  * `/live/`, `/v/`), or null when the text is neither.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.youtubeIdOf('https://youtu.be/dQw4w9WgXcQ'); // 'dQw4w9WgXcQ'
+ * rules.youtubeIdOf('https://vimeo.com/1');          // null
+ * ```
  */
 export function youtubeIdOf(value: string): string | null {
   const trimmed = value.trim();
@@ -75,7 +83,16 @@ export const YOUTUBE_ID_REQUIRED = 'A YouTube id is required for YouTube posts.'
 export const YOUTUBE_ID_NOT_ALLOWED = 'Only YouTube posts carry a YouTube id.';
 export const MEDIA_PATH_REQUIRED = 'Reels and videos need the storage path of their video.';
 
-/** `post_type` ↔ `youtube_id` / `media_path`, as the database's checks pair them. */
+/**
+ * `post_type` ↔ `youtube_id` / `media_path`, as the database's checks pair them: field errors.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.postTypeChecks({ post_type: 'youtube_video' }); // { youtube_id: ['A YouTube id is required for YouTube posts.'] }
+ * ```
+ */
 export function postTypeChecks(raw: Record<string, unknown>): Record<string, string[]> {
   const type = raw.post_type ?? 'post';
   const errors: Record<string, string[]> = {};
@@ -143,7 +160,17 @@ export const EXTENSIONS: Record<string, string> = {
   [DOCX_CONTENT_TYPE]: 'docx',
 };
 
-/** The media kind whose types include `contentType`, or null. */
+/**
+ * The media kind whose types include `contentType`, or null.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.mediaKindOf('audio/mpeg'); // 'audio'
+ * rules.MEDIA_KINDS.audio.maxBytes; // 20 MiB
+ * ```
+ */
 export function mediaKindOf(contentType: string): MediaKind | null {
   for (const [kind, rule] of Object.entries(MEDIA_KINDS)) if ((rule.types as readonly string[]).includes(contentType)) return kind as MediaKind;
   return null;
@@ -170,7 +197,17 @@ export const SNIFFED_TYPES: Record<string, readonly string[]> = {
   [DOCX_CONTENT_TYPE]: [DOCX_CONTENT_TYPE],
 };
 
-/** Whether bytes sniffed as `sniffed` (undefined: unrecognised) may be stored as `declared`. */
+/**
+ * Whether bytes sniffed as `sniffed` (undefined: unrecognised) may be stored as `declared`.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.contentMatches('image/png', 'image/png'); // true
+ * rules.contentMatches('image/png', undefined);   // false: an HTML page declared as a PNG
+ * ```
+ */
 export function contentMatches(declared: string, sniffed: string | undefined): boolean {
   return sniffed !== undefined && (SNIFFED_TYPES[declared.split(';')[0]!.trim().toLowerCase()] ?? []).includes(sniffed);
 }
