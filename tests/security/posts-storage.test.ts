@@ -110,6 +110,22 @@ describe('bad files are refused and change nothing', { timeout: 60_000 }, () => 
     expect(await mediaRows(theirPost)).toEqual([]);
   });
 
+  it('signed-out callers and suspended accounts (whose sessions end) get 401 from the function; nothing attached', async () => {
+    const { call } = await import('../functions/accounts.ts');
+    const postId = await newPost(author);
+    const path = pathFor(author, 'png');
+    expect(await upload(author, 'post-images', path, PNG, 'image/png')).toBeNull();
+    expect((await call('post-media', { post_id: postId, bucket: 'post-images', path })).status).toBe(401);
+    const suspended = await member();
+    const theirPost = await newPost(suspended);
+    const theirPath = pathFor(suspended, 'png');
+    expect(await upload(suspended, 'post-images', theirPath, PNG, 'image/png')).toBeNull();
+    await sql(`update public.profiles set status = 'suspended' where id = $1`, [suspended.user.id]);
+    expect(await attach(suspended, { post_id: theirPost, bucket: 'post-images', path: theirPath }))
+      .toMatchObject({ status: 401, body: { detail: 'Invalid or expired token.' } });
+    expect([...(await mediaRows(postId)), ...(await mediaRows(theirPost))]).toEqual([]);
+  });
+
   it('bad input to the function is a field error', async () => {
     const reply = await attach(author, { post_id: 'x', bucket: 'avatars', path: '../etc/passwd', extra: 1 });
     expect(reply.status).toBe(400);
