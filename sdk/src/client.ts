@@ -11,6 +11,7 @@ import type { Database } from './database.types.ts';
 import { createForumApi, type ForumApi } from './forum.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
+import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
@@ -35,6 +36,8 @@ export interface MarqueeNamespaces {
   social: SocialApi;
   /** Notifications and notification preferences. */
   notifications: NotificationsApi;
+  /** Posts of every type: create, edit, delete, banners and media files. */
+  posts: PostsApi;
   /** Parental controls: parent-email OTP linking, children, activity summaries. */
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
@@ -54,6 +57,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   profiles: createProfilesApi,
   social: createSocialApi,
   notifications: createNotificationsApi,
+  posts: createPostsApi,
   parental: createParentalApi,
   admin: createAdminApi,
   comments: createCommentsApi,

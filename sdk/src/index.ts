@@ -79,6 +79,9 @@ export type {
   SocialUser,
   UserTarget,
 } from './social.ts';
+export type { Notification, NotificationInput, NotificationListParams, NotificationPreferences, NotificationsApi, PreferenceFlags } from './notifications.ts';
+export { createPostsApi } from './posts.ts';
+export type { CreatePostInput, FileUpload, Post, PostFile, PostFileInput, PostFileUrls, PostMedia, PostMediaWithUrl, PostRef, PostsApi, UpdatePostInput } from './posts.ts';
 export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';

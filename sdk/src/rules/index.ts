@@ -14,3 +14,4 @@ export * from './social.ts';
 export * from './interactions.ts';
 export * from './tags.ts';
 export * from './forum.ts';
+export * from './posts.ts';
