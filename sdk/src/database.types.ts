@@ -339,6 +339,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"post_media": {
+                  Row: {
+                    "bucket_id": string,"created_at": string,"created_by": string,"id": number,"kind": Database["public"]['Enums']["post_media_kind"],"mime_type": string,"object_name": string,"position": number,"post_id": number,"size_bytes": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "bucket_id": string,"created_at"?: string,"created_by": string,"id"?: never,"kind": Database["public"]['Enums']["post_media_kind"],"mime_type": string,"object_name": string,"position": number,"post_id": number,"size_bytes": number
+                  }
+                  Update: {
+                    "bucket_id"?: string,"created_at"?: string,"created_by"?: string,"id"?: never,"kind"?: Database["public"]['Enums']["post_media_kind"],"mime_type"?: string,"object_name"?: string,"position"?: number,"post_id"?: number,"size_bytes"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "post_media_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "posts"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"post_mentions": {
                   Row: {
                     "created_at": string,"post_id": number,"source": string,"user_id": string
@@ -683,7 +703,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -799,7 +819,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
           }
         }
 } as const

@@ -79,9 +79,8 @@ export type {
   SocialUser,
   UserTarget,
 } from './social.ts';
-export type { Notification, NotificationInput, NotificationListParams, NotificationPreferences, NotificationsApi, PreferenceFlags } from './notifications.ts';
 export { createPostsApi } from './posts.ts';
-export type { CreatePostInput, FileUpload, Post, PostFile, PostFileInput, PostFileUrls, PostMedia, PostMediaWithUrl, PostRef, PostsApi, UpdatePostInput } from './posts.ts';
+export type { CreatePostInput, FileUpload, Post, PostFile, PostFileInput, PostFileUrls, PostMedia, PostMediaWithUrl, PostIdInput, PostsApi, UpdatePostInput } from './posts.ts';
 export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
@@ -91,7 +90,7 @@ export type { Comment, CommentInput, CommentListParams, CommentRef, CommentsApi 
 export { createPostInteractionsApi } from './post-interactions.ts';
 export type { Hide, Like, Liker, LikersParams, PostInteractionsApi, PostRef, Report, ReportInput, ViewResult } from './post-interactions.ts';
 export { createPostTagsApi } from './post-tags.ts';
-export type { LinkSource, ListTagsParams, PostMention, PostRef, PostTag, PostTagsApi, SetMentionsInput, SetTagsInput, TagUse } from './post-tags.ts';
+export type { LinkSource, ListTagsParams, PostMention, PostTag, PostTagsApi, SetMentionsInput, SetTagsInput, TagUse } from './post-tags.ts';
 export { createForumApi } from './forum.ts';
 export type {
   ForumApi,

@@ -9,6 +9,7 @@
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { unwrap } from './errors.ts';
 import { parseInput } from './internal.ts';
+import type { PostRef } from './post-interactions.ts';
 import { listTagsParams, postRefBody, setPostMentionsBody, setPostTagsBody } from './rules/index.ts';
 
 /** Where a link came from: parsed from the post's text, or sent as an explicit list. */
@@ -45,11 +46,6 @@ export interface SetTagsInput {
 export interface SetMentionsInput {
   post_id: number;
   user_ids: string[];
-}
-
-/** A post, by id. */
-export interface PostRef {
-  post_id: number;
 }
 
 /** Filters for {@link PostTagsApi.listTags}. */

@@ -76,8 +76,8 @@ export interface UpdatePostInput {
   visibility?: 'public' | 'unlisted' | 'private';
 }
 
-/** A post, by id. */
-export interface PostRef {
+/** A post (or, for `removeMedia`, a media item), by its own id. */
+export interface PostIdInput {
   id: number;
 }
 
@@ -132,7 +132,7 @@ export interface PostsApi {
    * await marquee.posts.remove({ id: 42 });
    * ```
    */
-  remove(input: PostRef): Promise<void>;
+  remove(input: PostIdInput): Promise<void>;
 
   /**
    * Uploads a banner image for the caller's post and sets it (the previous banner's file is removed).
@@ -153,7 +153,7 @@ export interface PostsApi {
    * await marquee.posts.removeBanner({ id: 42 });
    * ```
    */
-  removeBanner(input: PostRef): Promise<Post>;
+  removeBanner(input: PostIdInput): Promise<Post>;
 
   /**
    * Uploads a file to the caller's post as a media item; its kind follows its type (image, video,
@@ -176,7 +176,7 @@ export interface PostsApi {
    * const items = await marquee.posts.listMedia({ id: 42 });
    * ```
    */
-  listMedia(input: PostRef): Promise<PostMedia[]>;
+  listMedia(input: PostIdInput): Promise<PostMedia[]>;
 
   /**
    * Signed URLs (valid `expiresIn` seconds, default one hour) for a post's banner and media, when the
@@ -188,7 +188,7 @@ export interface PostsApi {
    * media[0]?.signed_url;
    * ```
    */
-  fileUrls(input: PostRef & { expiresIn?: number }): Promise<PostFileUrls>;
+  fileUrls(input: PostIdInput & { expiresIn?: number }): Promise<PostFileUrls>;
 
   /**
    * Deletes one media item of the caller's post (an admin: of any post); its file leaves storage.
@@ -198,7 +198,7 @@ export interface PostsApi {
    * await marquee.posts.removeMedia({ id: 7 });
    * ```
    */
-  removeMedia(input: PostRef): Promise<void>;
+  removeMedia(input: PostIdInput): Promise<void>;
 }
 
 const refSchema = body({ id });
@@ -267,7 +267,7 @@ export function createPostsApi(supabase: MarqueeSupabaseClient): PostsApi {
     return row;
   }
 
-  async function remove(input: PostRef): Promise<void> {
+  async function remove(input: PostIdInput): Promise<void> {
     const { id: postId } = parseInput(refSchema, input);
     const rows = await unwrap(supabase.from('posts').delete().eq('id', postId).select('id'));
     if (rows.length === 0) throw notFound();

@@ -159,3 +159,6 @@ export function body<S extends z.ZodRawShape>(shape: S) {
     },
   });
 }
+
+/** A post named by `post_id`, the argument of every action on a post. */
+export const postRefBody = body({ post_id: id });

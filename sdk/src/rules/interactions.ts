@@ -25,7 +25,6 @@ export const reportReason = z.enum(REPORT_REASONS, {
 export const commentText = text().max(COMMENT_MAX_LENGTH, { error: maxLength(COMMENT_MAX_LENGTH), abort: true });
 
 /** `{post_id}`: like, unlike, hide, unhide, withdraw a report, record a view. */
-export const postRefBody = body({ post_id: id });
 /** `{post_id, reason, description?}`: report a post. */
 export const reportBody = body({ post_id: id, reason: reportReason, description: optionalText(REPORT_DESCRIPTION_MAX_LENGTH) });
 /** `{post_id, comment}`: comment on a post. */

@@ -43,7 +43,6 @@ export const mentionList = list(uuid)
 
 export const setPostTagsBody = body({ post_id: id, tags: tagList });
 export const setPostMentionsBody = body({ post_id: id, user_ids: mentionList });
-export const postRefBody = body({ post_id: id });
 export const listTagsParams = body({
   search: z
     .string({ error: NOT_A_STRING })
