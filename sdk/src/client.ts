@@ -11,6 +11,8 @@ import type { Database } from './database.types.ts';
 import { createForumApi, type ForumApi } from './forum.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
+import { createPostInteractionsApi, type PostInteractionsApi } from './post-interactions.ts';
+import { createPostTagsApi, type PostTagsApi } from './post-tags.ts';
 import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
@@ -36,8 +38,8 @@ export interface MarqueeNamespaces {
   social: SocialApi;
   /** Notifications and notification preferences. */
   notifications: NotificationsApi;
-  /** Posts of every type: create, edit, delete, banners and media files. */
-  posts: PostsApi;
+  /** Posts of every type: create, edit, delete, banners and media files; likes, hides, reports, views; tags and mentions. */
+  posts: PostsApi & PostInteractionsApi & PostTagsApi;
   /** Parental controls: parent-email OTP linking, children, activity summaries. */
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
@@ -57,7 +59,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   profiles: createProfilesApi,
   social: createSocialApi,
   notifications: createNotificationsApi,
-  posts: createPostsApi,
+  posts: (supabase) => ({ ...createPostsApi(supabase), ...createPostInteractionsApi(supabase), ...createPostTagsApi(supabase) }),
   parental: createParentalApi,
   admin: createAdminApi,
   comments: createCommentsApi,
