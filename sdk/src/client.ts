@@ -10,6 +10,7 @@ import type { Database } from './database.types.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
+import { createReelsApi, type ReelsApi } from './reels.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 export type { MarqueeSupabaseClient };
@@ -34,6 +35,8 @@ export interface MarqueeNamespaces {
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
   admin: AdminApi;
+  /** The reels list (public reels and YouTube shorts, newest first). */
+  reels: ReelsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -46,6 +49,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   notifications: createNotificationsApi,
   parental: createParentalApi,
   admin: createAdminApi,
+  reels: createReelsApi,
 };
 
 /** The object {@link createMarquee} returns. */

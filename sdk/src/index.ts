@@ -60,4 +60,8 @@ export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
 export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export { createPostListsApi } from './post-lists.ts';
+export type { CommentPreview, PostAuthor, PostItem, PostListParams, PostListsApi } from './post-lists.ts';
+export { createReelsApi } from './reels.ts';
+export type { ReelItem, ReelsApi } from './reels.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

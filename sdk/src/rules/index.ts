@@ -10,3 +10,4 @@ export * from './passwords.ts';
 export * from './fields.ts';
 export * from './validate.ts';
 export * from './requests.ts';
+export * from './feed.ts';
