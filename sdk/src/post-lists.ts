@@ -74,6 +74,8 @@ export interface PostListsApi {
    *
    * @example
    * ```ts
+   * import { createPostListsApi } from '@marquee/sdk';
+   * const lists = createPostListsApi(marquee.supabase);
    * const page = await lists.list({ search: 'dance', ordering: '-created_at', page_size: 20 });
    * page.count;                       // every matching post, exactly
    * page.results[0]?.liked_by_user;   // false
@@ -86,6 +88,8 @@ export interface PostListsApi {
    *
    * @example
    * ```ts
+   * import { createPostListsApi } from '@marquee/sdk';
+   * const lists = createPostListsApi(marquee.supabase);
    * const post = await lists.get({ id: 42 });
    * post.comments; // [{ id: 7, comment: 'Great post!' }]
    * ```
@@ -97,7 +101,9 @@ export interface PostListsApi {
    *
    * @example
    * ```ts
-   * const page = await lists.byUser({ user_id: '9f0c…', page: 2 });
+   * import { createPostListsApi } from '@marquee/sdk';
+   * const lists = createPostListsApi(marquee.supabase);
+   * const page = await lists.byUser({ user_id: userId, page: 2 });
    * ```
    */
   byUser(input: { user_id: string } & PageParams): Promise<Page<PostItem>>;
@@ -106,6 +112,8 @@ export interface PostListsApi {
    *
    * @example
    * ```ts
+   * import { createPostListsApi } from '@marquee/sdk';
+   * const lists = createPostListsApi(marquee.supabase);
    * const page = await lists.byTag({ tag: '#Dance' });
    * ```
    */
