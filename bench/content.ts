@@ -103,10 +103,14 @@ export interface ContentResults {
 
 export async function contentBenchmarks(apiUrl: string, adminUrl: string, seconds: number): Promise<ContentResults> {
   const notes: string[] = [];
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    return client;
+  };
+  const admin = await connect();
   const started = performance.now();
-  const timings = await generateContent(admin);
+  const timings = await generateContent(admin, connect);
   notes.push(`content data generated in ${round((performance.now() - started) / 1000)} s (${timings.map(([step, s]) => `${step} ${s} s`).join(', ')})`);
   const standIns = await ensureWritePolicies(admin);
   if (standIns) notes.push(standIns);
