@@ -174,10 +174,10 @@ declare
 begin
   -- The posts policies alone decide: unlisted posts are reachable by id, private ones by their author
   -- and admins, nothing across a block. A hidden or reported post stays reachable, flagged.
-  if not exists (select 1 from public.posts p where p.id = p_post_id) then
+  v_item := private.post_items(array[p_post_id]) -> 0;
+  if v_item is null then
     raise exception 'Not found.' using errcode = 'PT404';
   end if;
-  v_item := private.post_items(array[p_post_id]) -> 0;
   return v_item;
 end;
 $$;
