@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: Marquee Local's start-up time, the latency and throughput of a one-row select
  * by primary key under RLS through supabase-js beside the same query sent straight to Postgres with
- * `pg`, and the stack's resident memory idle and under load. Prints a table; asserts nothing.
+ * `pg`, and the stack's resident memory idle and under load; then the content benchmark
+ * (bench/content.ts) on 1M generated posts. Prints tables; asserts nothing.
+ * BENCH_CONTENT=only runs just the content benchmark, BENCH_CONTENT=skip leaves it out.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -13,10 +15,12 @@ import ws from 'ws';
 import { DEFAULT_ANON_KEY, DEFAULT_DB_PASSWORD, DEFAULT_JWT_SECRET } from '../local/config/keys.ts';
 import { findFreePort } from '../local/shared/ports.ts';
 import { authBenchmarks } from './auth.ts';
+import { contentBenchmarks } from './content.ts';
 import { measure, type RunStats } from './stats.ts';
 import { spawnStack, treeCpuSeconds, treeRssMiB, type StackProcess } from './stack-process.ts';
 
 const CONCURRENCY = 16;
+const CONTENT = process.env.BENCH_CONTENT ?? 'run';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = 10_000;
 
@@ -42,6 +46,19 @@ try {
   stack = await spawnStack(env);
   console.log(`start to ready: ${cold.readyMs} ms on a new data directory (initdb, bootstrap, migrations, seed), ${stack.readyMs} ms on an existing one`);
 
+  if (CONTENT !== 'only') await basicBenchmarks(stack);
+  if (CONTENT !== 'skip') {
+    const content = await contentBenchmarks(apiUrl, dbUrl('supabase_admin'), SECONDS);
+    printTable(content.rows, 'content benchmark: 1 client');
+    for (const note of content.notes) console.log(note);
+  }
+} finally {
+  await stack?.stop();
+  await rm(root, { recursive: true, force: true });
+}
+
+/** The one-row select under RLS, pg direct, memory and Auth (the figures before the content benchmark). */
+async function basicBenchmarks(stack: StackProcess) {
   const userId = await createFixture();
   const token = await new SignJWT({ sub: userId, role: 'authenticated', aud: 'authenticated' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -117,9 +134,6 @@ try {
   console.log(`stack overhead at p50 over pg with RLS: ${(viaStack.p50 - directRls.p50).toFixed(2)} ms at ${CONCURRENCY} clients, ${(viaStackSerial.p50 - directRlsSerial.p50).toFixed(2)} ms at 1 client`);
   console.log(cpuLine);
   console.log(`resident memory of the stack (node + postgres): idle ${idleRss} MiB, under load ${peakRss} MiB`);
-} finally {
-  await stack?.stop();
-  await rm(root, { recursive: true, force: true });
 }
 
 /** A 10,000-row table readable only by its owner, and the owner's id. */
@@ -157,8 +171,8 @@ async function createFixture(): Promise<string> {
   }
 }
 
-function printTable(rows: Array<[string, RunStats]>) {
-  console.log(`\n${SECONDS} s a run (1-client runs at most 5 s), auth with ${CONCURRENCY} clients, on ${availableParallelism()} cores`);
+function printTable(rows: Array<[string, RunStats]>, title = `1-client runs at most 5 s, auth with ${CONCURRENCY} clients`) {
+  console.log(`\n${SECONDS} s a run (${title}), on ${availableParallelism()} cores`);
   console.table(
     Object.fromEntries(
       rows.map(([name, s]) => [name, { 'req/s': s.rps, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, requests: s.requests, errors: s.errors }]),

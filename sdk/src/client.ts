@@ -16,6 +16,7 @@ import { createPostTagsApi, type PostTagsApi } from './post-tags.ts';
 import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
+import { createReelsApi, type ReelsApi } from './reels.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 export type { MarqueeSupabaseClient };
@@ -48,6 +49,8 @@ export interface MarqueeNamespaces {
   comments: CommentsApi;
   /** The forum (001): a feed of 10 posts at a time, posts with pictures, replies, the like toggle. */
   forum: ForumApi;
+  /** The reels list (public reels and YouTube shorts, newest first). */
+  reels: ReelsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -64,6 +67,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   admin: createAdminApi,
   comments: createCommentsApi,
   forum: createForumApi,
+  reels: createReelsApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -104,4 +104,8 @@ export type {
   ForumReply,
   ForumReplyInput,
 } from './forum.ts';
+export { createPostListsApi } from './post-lists.ts';
+export type { CommentPreview, PostAuthor, PostItem, PostListParams, PostListsApi } from './post-lists.ts';
+export { createReelsApi } from './reels.ts';
+export type { ReelItem, ReelsApi } from './reels.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

@@ -15,3 +15,4 @@ export * from './interactions.ts';
 export * from './tags.ts';
 export * from './forum.ts';
 export * from './posts.ts';
+export * from './feed.ts';
