@@ -12,6 +12,7 @@ import { createForumApi, type ForumApi } from './forum.ts';
 import { createNotificationsApi, type NotificationsApi } from './notifications.ts';
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createPostInteractionsApi, type PostInteractionsApi } from './post-interactions.ts';
+import { createPostListsApi, type PostListsApi } from './post-lists.ts';
 import { createPostTagsApi, type PostTagsApi } from './post-tags.ts';
 import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
@@ -39,8 +40,8 @@ export interface MarqueeNamespaces {
   social: SocialApi;
   /** Notifications and notification preferences. */
   notifications: NotificationsApi;
-  /** Posts of every type: create, edit, delete, banners and media files; likes, hides, reports, views; tags and mentions. */
-  posts: PostsApi & PostInteractionsApi & PostTagsApi;
+  /** Posts of every type: create, edit, delete, banners and media files; the lists and detail; likes, hides, reports, views; tags and mentions. */
+  posts: PostsApi & PostListsApi & PostInteractionsApi & PostTagsApi;
   /** Parental controls: parent-email OTP linking, children, activity summaries. */
   parental: ParentalApi;
   /** Administration (admins only): users, suspensions and bans, the audit. */
@@ -62,7 +63,12 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   profiles: createProfilesApi,
   social: createSocialApi,
   notifications: createNotificationsApi,
-  posts: (supabase) => ({ ...createPostsApi(supabase), ...createPostInteractionsApi(supabase), ...createPostTagsApi(supabase) }),
+  posts: (supabase) => ({
+    ...createPostsApi(supabase),
+    ...createPostListsApi(supabase),
+    ...createPostInteractionsApi(supabase),
+    ...createPostTagsApi(supabase),
+  }),
   parental: createParentalApi,
   admin: createAdminApi,
   comments: createCommentsApi,

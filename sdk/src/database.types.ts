@@ -617,6 +617,9 @@ isOneToOne: false
 "get_child_activity_summary":
 { Args: { "p_child_id": string }; Returns: Json
                            },
+"get_post":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
 "hide_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
@@ -629,10 +632,19 @@ isOneToOne: false
 "list_post_likers":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
                            },
+"list_posts":
+{ Args: { "p_ordering"?: string,"p_page"?: number,"p_page_size"?: number,"p_post_type"?: Database["public"]['Enums']["post_type"],"p_search"?: string,"p_tag"?: string }; Returns: Json
+                           },
+"list_reels":
+{ Args: { "p_page"?: number,"p_page_size"?: number }; Returns: Json
+                           },
 "list_tags":
 { Args: { "p_limit"?: number,"p_search"?: string }; Returns: {
               "id": number,"name": string,"use_count": number
             }[]
+                           },
+"list_user_posts":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_user_id": string }; Returns: Json
                            },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number

@@ -10,7 +10,7 @@ import type { Json } from './database.types.ts';
 import { unwrap } from './errors.ts';
 import { parseInput } from './internal.ts';
 import { pageParams, type Page, type PageParams } from './pagination.ts';
-import { POST_ORDERINGS, POST_TYPES, id, postOrdering, postSearch, postType, tagName, uuid } from './rules/index.ts';
+import { POST_ORDERINGS, POST_TYPES, id, postOrdering, postSearch, postType, tag, uuid } from './rules/index.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 /** A post's author as items show it (000's `user_profile`). */
@@ -124,7 +124,7 @@ const listSchema = z.strictObject({
   search: postSearch.optional(),
   ordering: postOrdering.optional(),
   post_type: postType.optional(),
-  tag: tagName.optional(),
+  tag: tag.optional(),
 });
 const getSchema = z.strictObject({ id });
 const byUserSchema = z.strictObject({ user_id: uuid });

@@ -6,7 +6,7 @@
 -- executable by anon, for whom they would be empty anyway.
 -- Objects: functions private.checked_page_size, private.viewer_excluded_post_ids,
 -- private.viewer_post_flags, private.viewer_listable_exclusions, private.listable_post_total,
--- private.post_items, private.reel_items, private.page_envelope.
+-- private.post_items, private.reel_items.
 
 create function private.checked_page_size(p_page integer, p_page_size integer, p_default integer)
 returns integer
@@ -230,30 +230,6 @@ $$;
 comment on function private.reel_items(bigint[]) is '000''s reel items for these ids, in order, under the caller''s policies.';
 grant execute on function private.reel_items(bigint[]) to anon, authenticated, service_role;
 
--- The page envelope of every list. A page past the last one is 404 "Invalid page." (as in Django REST
--- framework); page 1 of an empty list is an empty page.
-create function private.page_envelope(p_count bigint, p_page integer, p_page_size integer, p_results jsonb)
-returns jsonb
-language plpgsql
-immutable
-set search_path = ''
-as $$
-declare
-  v_pages integer := greatest(1, ceil(p_count::numeric / p_page_size)::integer);
-begin
-  if p_page > v_pages then
-    raise exception 'Invalid page.' using errcode = 'PT404';
-  end if;
-  return jsonb_build_object(
-    'count', p_count,
-    'page_size', p_page_size,
-    'page', p_page,
-    'total_pages', v_pages,
-    'next', case when p_page < v_pages then p_page + 1 end,
-    'previous', case when p_page > 1 then p_page - 1 end,
-    'results', p_results);
-end;
-$$;
-comment on function private.page_envelope(bigint, integer, integer, jsonb) is
-  'The list envelope {count, page_size, page, total_pages, next, previous, results}; next/previous are page numbers.';
-grant execute on function private.page_envelope(bigint, integer, integer, jsonb) to anon, authenticated, service_role;
+-- The page envelope of every list is private.page_envelope, from the post interaction RPCs
+-- migration: a page past the last one is 404 "Invalid page." (as in Django REST framework); page 1
+-- of an empty list is an empty page.

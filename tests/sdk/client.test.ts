@@ -23,6 +23,12 @@ describe('createMarquee', () => {
     expect(marquee.supabase).toBe(supabase);
   });
 
+  it('marquee.posts carries the post modules: writes, lists, interactions, tags', () => {
+    const { posts } = createMarquee({ url: 'http://127.0.0.1:54321', key: 'anon-key', options });
+    const methods = ['create', 'update', 'remove', 'addMedia', 'list', 'get', 'byUser', 'byTag', 'like', 'unlike', 'hide', 'report', 'view', 'setTags', 'setMentions', 'listTags'];
+    for (const method of methods) expect(typeof (posts as unknown as Record<string, unknown>)[method], method).toBe('function');
+  });
+
   it('supabase-js query builders fit paginate()', () => {
     type None = { [_ in never]: never };
     // Type-level: a real builder satisfies RangeableQuery (the call is never awaited).
