@@ -7,7 +7,8 @@
  * tables' secondary indexes are dropped and rebuilt after the load, and what the triggers would have
  * kept is set in bulk: posts.like_count / comment_count from the same formulas that generate the
  * likes and comments (checked against the rows afterwards), author_active from the authors' status,
- * the list counters by private.recount_listable_posts(), follows across a block removed.
+ * the list counters by private.recount_listable_posts(), the profiles' follow counts from the
+ * follows; then follows across a block are removed with triggers on.
  */
 import type pg from 'pg';
 
@@ -121,6 +122,16 @@ export async function generateContent(db: pg.Client, connect: () => Promise<pg.C
       await second.end();
     }
   });
+  // Still with triggers off: the follow counts the follows trigger would have kept, so the block
+  // clean-up below (triggers on) takes them down from the right numbers.
+  await timed('follow counts', () =>
+    db.query(`
+      update public.profiles p set follower_count = coalesce(f.n, 0), following_count = coalesce(g.n, 0)
+      from public.profiles q
+      left join (select followed_id as id, count(*) as n from public.follows group by 1) f on f.id = q.id
+      left join (select follower_id as id, count(*) as n from public.follows group by 1) g on g.id = q.id
+      where p.id = q.id`),
+  );
   await db.query('set session_replication_role = origin');
   await timed('counters, block clean-up, analyze', () =>
     db.query(`
@@ -137,6 +148,12 @@ export async function generateContent(db: pg.Client, connect: () => Promise<pg.C
        limit 1`,
     );
     if (rows[0]!.bad !== '0') throw new Error(`${rows[0]!.bad} posts have counters that differ from their rows`);
+    const { rows: profiles } = await db.query<{ bad: string }>(
+      `select count(*) as bad from public.profiles p
+       where p.follower_count <> (select count(*) from public.follows f where f.followed_id = p.id)
+          or p.following_count <> (select count(*) from public.follows f where f.follower_id = p.id)`,
+    );
+    if (profiles[0]!.bad !== '0') throw new Error(`${profiles[0]!.bad} profiles have follow counts that differ from their rows`);
   });
   return timings;
 }

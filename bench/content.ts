@@ -18,14 +18,14 @@ import { measure, round, type RunStats } from './stats.ts';
 const VIEWER = benchUserId(1);
 
 /**
- * The two writes, as REST requests of the user. Until the interactions' RPCs are on this branch they
- * are plain inserts into post_likes and comments (the tables' insert policies decide); with the RPCs
- * each becomes one line, e.g. `client.rpc('like_post', { p_post_id: postId })`.
+ * The two writes, as REST requests: inserts into post_likes and comments, which the tables' insert
+ * policies decide for the user (the owner column defaults to the token's `sub`). Not the like_post / add_comment RPCs, because the service_role side
+ * must run the same statement and those RPCs refuse a caller without an active account's claims.
  */
 const WRITES = {
-  like: (client: SupabaseClient, postId: number) => client.from('post_likes').insert({ post_id: postId, user_id: VIEWER }),
+  like: (client: SupabaseClient, postId: number) => client.from('post_likes').insert({ post_id: postId }),
   comment: (client: SupabaseClient, postId: number) =>
-    client.from('comments').insert({ post_id: postId, created_by: VIEWER, comment: 'Benchmark comment' }),
+    client.from('comments').insert({ post_id: postId, comment: 'Benchmark comment' }),
 };
 export const WRITE_LABELS = { like: 'insert into post_likes via REST', comment: 'insert into comments via REST' };
 
@@ -43,23 +43,6 @@ function clientFor(apiUrl: string, bearer: string): SupabaseClient {
     realtime: { transport: ws as never },
     global: { headers: { Authorization: `Bearer ${bearer}` } },
   });
-}
-
-/** Insert policies for likes and comments when this branch has none yet (bench database only), so the user's writes pass RLS. */
-async function ensureWritePolicies(admin: pg.Client): Promise<string | undefined> {
-  const { rows } = await admin.query<{ table: string }>(
-    `select t as table from unnest(array['post_likes', 'comments']) t
-     where not exists (select 1 from pg_policies p where p.schemaname = 'public' and p.tablename = t and p.cmd = 'INSERT')`,
-  );
-  if (rows.length === 0) return undefined;
-  await admin.query(`
-    grant insert (post_id, user_id) on public.post_likes to authenticated;
-    create policy "bench stand-in: users like posts they can read" on public.post_likes for insert to authenticated
-      with check (user_id = (select auth.uid()) and exists (select 1 from public.posts p where p.id = post_id));
-    grant insert (post_id, created_by, comment) on public.comments to authenticated;
-    create policy "bench stand-in: users comment on posts they can read" on public.comments for insert to authenticated
-      with check (created_by = (select auth.uid()) and exists (select 1 from public.posts p where p.id = post_id));`);
-  return `post_likes and comments had no insert policies on this branch: the bench database got stand-ins (own row, post readable under RLS)`;
 }
 
 /** Listable posts the viewer can see and has not liked, newest first: the detail, like and comment targets. */
@@ -112,8 +95,6 @@ export async function contentBenchmarks(apiUrl: string, adminUrl: string, second
   const started = performance.now();
   const timings = await generateContent(admin, connect);
   notes.push(`content data generated in ${round((performance.now() - started) / 1000)} s (${timings.map(([step, s]) => `${step} ${s} s`).join(', ')})`);
-  const standIns = await ensureWritePolicies(admin);
-  if (standIns) notes.push(standIns);
   const targets = await targetPosts(admin, 40_000);
   await admin.end();
 
