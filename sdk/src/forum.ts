@@ -27,6 +27,7 @@ import {
   forumPostBody,
   forumReplyBody,
 } from './rules/index.ts';
+import { drainStorageRemovals } from './storage-cleanup.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 /** A reply as 001 shows it, plus its author's id and time. */
@@ -227,6 +228,7 @@ export function createForumApi(supabase: MarqueeSupabaseClient): ForumApi {
       const { postid } = parseInput(forumLikeBody, input);
       const rows = await unwrap(supabase.from('forum_posts').delete().eq('id', postid).select('id'));
       if (rows.length === 0) throw new MarqueeError({ status: 404, code: 'not_found', detail: FORUM_MESSAGES.postNotFound });
+      await drainStorageRemovals(supabase);
     },
 
     async reply(input) {

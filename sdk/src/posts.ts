@@ -28,6 +28,7 @@ import {
   unsupportedType,
   updatePostBody,
 } from './rules/index.ts';
+import { drainStorageRemovals } from './storage-cleanup.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
 /** A post row as the caller may read it. */
@@ -240,10 +241,7 @@ function ruleFor(upload: FileUpload, banner: boolean, field = ''): MediaKindRule
  * ```
  */
 export function createPostsApi(supabase: MarqueeSupabaseClient): PostsApi {
-  /** Asks the storage-cleanup function to remove released files now; a failure only delays it. */
-  const cleanUp = async () => {
-    await supabase.functions.invoke('storage-cleanup', { method: 'POST', body: {} }).catch(() => undefined);
-  };
+  const cleanUp = () => drainStorageRemovals(supabase);
 
   /** Uploads a checked file to the caller's folder and attaches it through the post-media function. */
   async function attachFile(postId: number, upload: FileUpload, rule: MediaKindRule, name: string): Promise<Record<string, unknown>> {

@@ -66,6 +66,9 @@ describe('marquee.forum', { timeout: 90_000 }, () => {
     expect(await failure(bob.marquee.forum.remove({ postid: created.postid }))).toMatchObject({ status: 404, detail: 'Post not found' });
     await alice.marquee.forum.remove({ postid: created.postid });
     expect(await sql('select 1 from public.forum_posts where id = $1', [created.postid])).toEqual([]);
+    // The pictures left storage with the post: remove() drains the removal queue.
+    const names = [base64.filename, file.filename];
+    expect(await sql(`select name from storage.objects where bucket_id = 'forum-pictures' and storage.filename(name) = any ($1)`, [names])).toEqual([]);
   });
 
   it('refuses bad input with 001\'s messages before sending', async () => {
