@@ -30,3 +30,23 @@ describe('seed.sql demo users', () => {
     expect(data.user?.email).toBe(email);
   });
 });
+
+describe('seed.sql demo content', () => {
+  it('is listed for signed-out readers with the counters, tags and mention its triggers made', async () => {
+    const { data, error } = await anonClient().rpc('list_posts', { p_tag: 'welcome', p_page_size: 100 });
+    expect(error).toBeNull();
+    const titles = (data as { results: { post_title: string; like_count: number; comment_count: number }[] }).results;
+    expect(titles.find((p) => p.post_title === 'Welcome to Marquee')).toMatchObject({ like_count: 1, comment_count: 1 });
+    const db = await connectAsPostgres();
+    try {
+      const { rows } = await db.query(
+        `select pr.username::text as mentioned, (select follower_count from public.profiles where username = 'alice') as followers
+         from public.post_mentions m join public.posts p on p.id = m.post_id join public.profiles pr on pr.id = m.user_id
+         where p.post_title = 'Hello from Bob'`,
+      );
+      expect(rows).toEqual([{ mentioned: 'alice', followers: '1' }]);
+    } finally {
+      await db.end();
+    }
+  });
+});
