@@ -97,6 +97,30 @@ export function nullCharacterErrors(value: unknown): FieldErrors {
 }
 
 /**
+ * Reads the body as JSON before any validation: the parsed value, or the 400 (or 413) response to
+ * return. An empty body counts as `{}`; a body that is not JSON is a `non_field_errors` error; a NUL
+ * character anywhere is an error on its field. `tooLarge` replaces the 413 with a 400 naming a field
+ * (a function whose reference API words an oversized upload as a validation error).
+ */
+export async function readJsonValue(
+  req: Request,
+  limit?: number,
+  tooLarge?: FieldErrors,
+): Promise<{ raw: unknown; response?: undefined } | { raw?: undefined; response: Response }> {
+  const read = await readBodyText(req, limit);
+  if (read.response) return { response: tooLarge ? validationError(tooLarge) : read.response };
+  let raw: unknown;
+  try {
+    raw = read.text.trim() === '' ? {} : JSON.parse(read.text);
+  } catch {
+    return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
+  }
+  const nulls = nullCharacterErrors(raw);
+  if (Object.keys(nulls).length > 0) return { response: validationError(nulls) };
+  return { raw };
+}
+
+/**
  * Reads the JSON body and validates it with the rules module: the parsed value, or the 400 (or 413)
  * response to return. An empty body counts as `{}`; a body that is not JSON is a `non_field_errors`
  * validation error; a NUL character anywhere is a validation error on its field, before any other
@@ -108,17 +132,9 @@ export async function parseJsonBody<T extends z.ZodType>(
   schema: T,
   ...checks: CrossFieldCheck[]
 ): Promise<{ data: z.output<T>; response?: undefined } | { data?: undefined; response: Response }> {
-  const read = await readBodyText(req);
+  const read = await readJsonValue(req);
   if (read.response) return { response: read.response };
-  let raw: unknown;
-  try {
-    raw = read.text.trim() === '' ? {} : JSON.parse(read.text);
-  } catch {
-    return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
-  }
-  const nulls = nullCharacterErrors(raw);
-  if (Object.keys(nulls).length > 0) return { response: validationError(nulls) };
-  const result = validate(schema, raw, ...checks);
+  const result = validate(schema, read.raw, ...checks);
   if (result.errors) return { response: validationError(result.errors) };
   return { data: result.data };
 }

@@ -13,7 +13,7 @@
  *   out of range or the object is gone.
  * `401 {"detail": "Access token is required"}` without a user's token; writes need an active account (403).
  */
-import { json, nullCharacterErrors, readBodyText, validationError, NON_FIELD_ERRORS, notFound, forbidden, unauthorized } from '../_shared/errors.ts';
+import { json, readJsonValue, validationError, NON_FIELD_ERRORS, notFound, forbidden, unauthorized } from '../_shared/errors.ts';
 import { postRouter } from '../_shared/handler.ts';
 import {
   decodeForumImage,
@@ -46,25 +46,10 @@ async function caller(req: Request, options: { requireActive?: boolean } = {}) {
   return auth;
 }
 
-/** The JSON body (up to `limit` bytes) validated by `schema`, or the 400 to answer. */
-async function readJson(req: Request, limit: number, tooLarge: Record<string, string[]>) {
-  const read = await readBodyText(req, limit);
-  if (read.response) return { response: validationError(tooLarge) };
-  let raw: unknown;
-  try {
-    raw = read.text.trim() === '' ? {} : JSON.parse(read.text);
-  } catch {
-    return { response: validationError({ [NON_FIELD_ERRORS]: ['Invalid JSON body.'] }) };
-  }
-  const nulls = nullCharacterErrors(raw);
-  if (Object.keys(nulls).length > 0) return { response: validationError(nulls) };
-  return { raw };
-}
-
 async function upload(req: Request): Promise<Response> {
   const auth = await caller(req, { requireActive: true });
   if (auth.response) return auth.response;
-  const body = await readJson(req, MAX_UPLOAD_BODY_BYTES, { image_data: [FORUM_MESSAGES.imageTooLarge] });
+  const body = await readJsonValue(req, MAX_UPLOAD_BODY_BYTES, { image_data: [FORUM_MESSAGES.imageTooLarge] });
   if (body.response) return body.response;
   const input = validate(forumPictureUploadBody, body.raw);
   if (input.errors) return validationError(input.errors);
@@ -89,7 +74,7 @@ async function upload(req: Request): Promise<Response> {
 async function verify(req: Request): Promise<Response> {
   const auth = await caller(req, { requireActive: true });
   if (auth.response) return auth.response;
-  const body = await readJson(req, 64 * 1024, { [NON_FIELD_ERRORS]: ['Request body too large.'] });
+  const body = await readJsonValue(req, 64 * 1024, { [NON_FIELD_ERRORS]: ['Request body too large.'] });
   if (body.response) return body.response;
   const input = validate(forumPictureVerifyBody, body.raw);
   if (input.errors) return validationError(input.errors);

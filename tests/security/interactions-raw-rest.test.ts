@@ -7,31 +7,11 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsPostgres } from '../helpers/db.ts';
-import { stackEnv } from '../helpers/env.ts';
+import { rawRest } from '../helpers/raw-rest.ts';
 import { block, countersOf, createPost, rowCountsOf, signedIn, type SignedIn } from '../db/interactions-fixtures.ts';
 
-const stack = stackEnv();
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-/** A raw REST call with the user's token (or the anon key), as curl would make it. */
-async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<Reply> {
-  const response = await fetch(`${stack.url}/rest/v1/${path}`, {
-    method,
-    headers: {
-      apikey: stack.anonKey,
-      Authorization: `Bearer ${token ?? stack.anonKey}`,
-      'Content-Type': 'application/json',
-      Prefer: 'return=representation',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const rest = rawRest;
 
 let db: pg.Client;
 let author: SignedIn;

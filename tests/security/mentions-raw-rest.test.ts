@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, userClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
-import { stackEnv } from '../helpers/env.ts';
+import { rawRest } from '../helpers/raw-rest.ts';
 import { signUserToken } from '../helpers/tokens.ts';
 import { createAccount, type Account } from '../db/accounts-fixtures.ts';
 import { createPost, mentionNotifications, mentionsOf, tagsOf } from '../db/tags-fixtures.ts';
@@ -12,7 +12,6 @@ import { createPost, mentionNotifications, mentionsOf, tagsOf } from '../db/tags
  * Hostile clients against tags and mentions through raw REST (fetch) and raw supabase-js: the rules
  * of the RPCs hold for direct inserts too, and a refused write changes nothing.
  */
-const stack = stackEnv();
 let db: pg.Client;
 let author: Account;
 let stranger: Account;
@@ -41,19 +40,7 @@ afterAll(async () => {
   await db.end();
 });
 
-async function rest(method: string, path: string, token: string | null, body?: unknown) {
-  const response = await fetch(`${stack.url}/rest/v1/${path}`, {
-    method,
-    headers: {
-      apikey: stack.anonKey,
-      Authorization: `Bearer ${token ?? stack.anonKey}`,
-      'Content-Type': 'application/json',
-      Prefer: 'return=representation',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
-}
+const rest = rawRest;
 
 const links = async () => ({ tags: await tagsOf(db, postId, true), mentions: await mentionsOf(db, postId, true) });
 const original = () => ({ tags: ['original:text'], mentions: [`${jane.username}:text`] });

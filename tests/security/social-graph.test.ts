@@ -7,9 +7,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, createAccount, type TestUser } from '../functions/accounts.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
-import { stackEnv } from '../helpers/env.ts';
+import { rawRest } from '../helpers/raw-rest.ts';
 
-const stack = stackEnv();
 let db: pg.Client;
 let alice: TestUser; // blocks mallory
 let mallory: TestUser; // blocked by alice; the attacker
@@ -25,20 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.end());
 
-async function rest(method: string, path: string, token: string | null, body?: unknown) {
-  const response = await fetch(`${stack.url}/rest/v1/${path}`, {
-    method,
-    headers: {
-      apikey: stack.anonKey,
-      Authorization: `Bearer ${token ?? stack.anonKey}`,
-      'Content-Type': 'application/json',
-      Prefer: 'return=representation',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const rest = rawRest;
 
 const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].count);
 

@@ -9,6 +9,7 @@ import { createAccount, sessionOf, type TestUser } from '../functions/accounts.t
 import { serviceClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
+import { rawRest } from '../helpers/raw-rest.ts';
 
 const stack = stackEnv();
 let db: pg.Client;
@@ -17,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.end());
 
-async function rest(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${stack.url}/rest/v1/${path}`, {
-    method,
-    headers: { apikey: stack.anonKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Prefer: 'return=representation' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const rest = rawRest;
 
 const register = (token: string, pushToken: string, platform: string) =>
   rest('POST', 'rpc/register_push_token', token, { p_token: pushToken, p_platform: platform });
