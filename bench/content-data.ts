@@ -25,6 +25,9 @@ const P = CONTENT_SIZES.posts;
 const LOADED_TABLES = ['posts', 'post_likes', 'comments', 'follows', 'blocks', 'profiles', 'user_roles', 'notification_preferences'];
 
 const STEPS: Array<[string, string]> = [
+  // The generated posts take ids 1..1M (the likes and comments are computed from them), so the seed's
+  // demo posts go first; the list counters are recounted after the load.
+  ['clear the demo posts', `truncate public.posts restart identity cascade`],
   [
     'users',
     `insert into auth.users (instance_id, id, aud, role, email, raw_app_meta_data, raw_user_meta_data, email_confirmed_at, created_at, updated_at)
