@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.marquee/**', 'sdk/src/database.types.ts', 'supabase/.temp/**'] },
+  { ignores: ['node_modules/**', '.marquee/**', 'sdk/src/database.types.ts', 'supabase/.temp/**', 'sdk/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,5 +14,10 @@ export default tseslint.config(
     // Deno code: its globals come from the Deno runtime.
     files: ['functions/**/*.ts', 'local/functions/worker.ts'],
     languageOptions: { globals: { Deno: 'readonly' } },
+  },
+  {
+    // Plain Node scripts (the SDK's build and checks).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
 );
