@@ -3,7 +3,8 @@
  * by primary key under RLS through supabase-js beside the same query sent straight to Postgres with
  * `pg`, and the stack's resident memory idle and under load; then the content benchmark
  * (bench/content.ts) on 1M generated posts. Prints tables; asserts nothing.
- * BENCH_CONTENT=only runs just the content benchmark, BENCH_CONTENT=skip leaves it out.
+ * BENCH_CONTENT=only runs just the content benchmark, BENCH_CONTENT=skip leaves it out. First, without
+ * a stack, the SDK's bundle size (bench/sdk-bundle.ts), except with BENCH_CONTENT=only.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { DEFAULT_ANON_KEY, DEFAULT_DB_PASSWORD, DEFAULT_JWT_SECRET } from '../lo
 import { findFreePort } from '../local/shared/ports.ts';
 import { authBenchmarks } from './auth.ts';
 import { contentBenchmarks } from './content.ts';
+import { printSdkBundleSizes } from './sdk-bundle.ts';
 import { measure, type RunStats } from './stats.ts';
 import { spawnStack, treeCpuSeconds, treeRssMiB, type StackProcess } from './stack-process.ts';
 
@@ -23,6 +25,8 @@ const CONCURRENCY = 16;
 const CONTENT = process.env.BENCH_CONTENT ?? 'run';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = 10_000;
+
+if (CONTENT !== 'only') await printSdkBundleSizes();
 
 const root = await mkdtemp(path.join(tmpdir(), 'marquee-bench-'));
 await chmod(root, 0o755);

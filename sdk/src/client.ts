@@ -19,6 +19,7 @@ import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
 import { createReelsApi, type ReelsApi } from './reels.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
+import { realtimeTransport, type WebSocketConstructor } from './websocket.ts';
 
 export type { MarqueeSupabaseClient };
 
@@ -91,6 +92,12 @@ export type CreateMarqueeOptions =
       key: string;
       /** Passed to supabase-js `createClient`. */
       options?: SupabaseClientOptions<'public'>;
+      /**
+       * A WebSocket class for Realtime where the runtime has none: on Node 20, `ws`'s default export.
+       * Without one there, REST, Auth and Storage still work and Realtime throws a `MarqueeError`
+       * (`websocket_unavailable`) that says to pass it.
+       */
+      webSocket?: WebSocketConstructor;
     }
   | {
       /** An existing client (e.g. one created by a framework helper). */
@@ -103,23 +110,31 @@ export type CreateMarqueeOptions =
  * @example
  * ```ts
  * import { createMarquee } from '@marquee/sdk';
+ * import WebSocket from 'ws';
  *
  * const marquee = createMarquee({ url: 'http://127.0.0.1:54321', key: process.env.ANON_KEY! });
- * // Node 20 has no global WebSocket; give Realtime one (Node 22+, Deno and browsers need nothing):
- * //   import ws from 'ws';
- * //   createMarquee({ url, key, options: { realtime: { transport: ws } } });
  * const { data } = await marquee.supabase.auth.getSession();
+ *
+ * // Node 20 has no global WebSocket: pass ws for Realtime (Node 22+, Deno, Bun and browsers need none)
+ * const onNode20 = createMarquee({ url, key, webSocket: WebSocket });
  *
  * // or wrap a client you already have
  * const wrapped = createMarquee({ client: supabase });
  * ```
  */
 export function createMarquee(options: CreateMarqueeOptions): Marquee {
-  const supabase: MarqueeSupabaseClient =
-    'client' in options ? options.client : createClient<Database>(options.url, options.key, options.options);
+  const supabase: MarqueeSupabaseClient = 'client' in options ? options.client : createSupabaseClient(options);
   const marquee = { supabase } as { supabase: MarqueeSupabaseClient } & Record<string, unknown>;
   for (const [name, factory] of Object.entries(namespaces) as [string, NamespaceFactory<unknown>][]) {
     marquee[name] = factory(supabase);
   }
   return Object.freeze(marquee) as unknown as Marquee;
 }
+
+function createSupabaseClient({ url, key, options = {}, webSocket }: Extract<CreateMarqueeOptions, { url: string }>): MarqueeSupabaseClient {
+  const transport = realtimeTransport(webSocket ?? (options.realtime?.transport as WebSocketConstructor | undefined));
+  const realtime = transport ? { ...options.realtime, transport: transport as RealtimeTransport } : options.realtime;
+  return createClient<Database>(url, key, { ...options, ...(realtime ? { realtime } : {}) });
+}
+
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;

@@ -11,6 +11,7 @@
  */
 export { createMarquee } from './client.ts';
 export type { CreateMarqueeOptions, Marquee, MarqueeNamespaces, MarqueeSupabaseClient, NamespaceFactory } from './client.ts';
+export type { WebSocketConstructor } from './websocket.ts';
 export { MarqueeError, fromFieldErrors, fromZodIssues, isMarqueeError, toMarqueeError, unwrap } from './errors.ts';
 export type { ErrorContext, FieldErrors, MarqueeErrorInit, SuccessData, ZodIssueLike } from './errors.ts';
 export type { DetailResult } from './results.ts';

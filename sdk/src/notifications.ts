@@ -13,6 +13,7 @@ import { asDetail, currentUser, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
 import type { DetailResult } from './results.ts';
 import { body, flag, id, notificationFilters, pushTokenBody, text } from './rules/index.ts';
+import { requireWebSocket } from './websocket.ts';
 
 /** A notification as the reference API lists it. */
 export type Notification = Pick<
@@ -270,6 +271,7 @@ export function createNotificationsApi(supabase: MarqueeSupabaseClient): Notific
     },
 
     async subscribe(onNotification) {
+      requireWebSocket(supabase);
       const user = await currentUser(supabase);
       const channel = supabase.channel(`notifications:${user.id}`).on(
         'postgres_changes',

@@ -29,7 +29,8 @@ async function signedInDevice(): Promise<{ marquee: Marquee; id: string }> {
   const marquee = createMarquee({
     url: stack.url,
     key: stack.anonKey,
-    options: { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never } },
+    options: { auth: { persistSession: false, autoRefreshToken: false } },
+    webSocket: ws, // createMarquee's own option: Node 20 has no global WebSocket
   });
   await marquee.auth.signIn({ email, password: PASSWORD });
   return { marquee, id: data.user.id };
