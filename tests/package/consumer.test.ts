@@ -125,7 +125,8 @@ describe('the packed @marquee/sdk in a fresh app', () => {
       const page = await browser.newPage();
       const query = new URLSearchParams({ url: stackEnv().url, key: stackEnv().anonKey, search });
       await page.goto(`${server.resolvedUrls!.local[0]}?${query}`);
-      const handle = await page.waitForFunction(() => document.body.dataset.result, undefined, { timeout: 30_000 });
+      // A string: it runs in the page, whose DOM types this Node project does not load.
+      const handle = await page.waitForFunction('document.body.dataset.result', undefined, { timeout: 30_000 });
       const result = JSON.parse((await handle.jsonValue()) as string) as Record<string, unknown>;
       expect(result.error).toBeUndefined();
       expectJourney(result);
