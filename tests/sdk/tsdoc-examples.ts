@@ -60,6 +60,9 @@ declare function somethingThatMayFail(): Promise<unknown>;
 declare function showNotFound(): void;
 `;
 
+/** Resolves `@marquee/sdk` through sdk/package.json's `@marquee/source` export condition. */
+const SOURCE_RESOLUTION: ts.CompilerOptions = { customConditions: ['@marquee/source'] };
+
 /** The module an example is checked as. */
 export function exampleModule(example: Example, sdkValueNames: string[]): string {
   const lines = example.code.split('\n');
@@ -97,7 +100,9 @@ export function checkExamples(root: string, examples: Example[] = extractExample
     const text = virtual.get(name);
     return text === undefined ? getSourceFile.call(host, name, language, onError, create) : ts.createSourceFile(name, text, language, true);
   };
-  const program = ts.createProgram([...virtual.keys()], { ...config.options, noEmit: true }, host);
+  // The examples import '@marquee/sdk' as an app does; the source condition resolves it to sdk/src, so they
+  // are checked against the code as it is now, not a stale (or absent) dist/.
+  const program = ts.createProgram([...virtual.keys()], { ...config.options, ...SOURCE_RESOLUTION, noEmit: true }, host);
   const names = [...virtual.keys()];
   const errors: string[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
