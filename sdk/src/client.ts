@@ -25,7 +25,7 @@ export type { MarqueeSupabaseClient };
 
 /**
  * The product namespaces (`auth`, `profiles`, `posts`, …). Each module adds itself in two lines:
- * its type here and its factory in {@link namespaces}:
+ * its type here and its factory in the `namespaces` registry below:
  *
  * ```ts
  * // namespaces type:      profiles: ProfilesApi;

@@ -68,7 +68,18 @@ export class MarqueeError extends Error {
     if (typeof init.details === 'string') this.details = init.details;
   }
 
-  /** The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}` (with `hint` and `details` when the database gave them). */
+  /**
+   * The error in Marquee's wire style: `{"field": [...]}` for validation, else `{"detail": ...}` (with
+   * `hint` and `details` when the database gave them). `JSON.stringify` calls it, so a server can answer
+   * with the error as is.
+   *
+   * @example
+   * ```ts
+   * new MarqueeError({ status: 404, code: 'not_found', detail: 'Not found.' }).toJSON(); // { detail: 'Not found.', code: 'not_found' }
+   * fromFieldErrors({ email: ['Enter a valid email address.'] }).toJSON();              // { email: ['Enter a valid email address.'] }
+   * JSON.stringify(fromFieldErrors({ email: ['Enter a valid email address.'] }));       // '{"email":["Enter a valid email address."]}'
+   * ```
+   */
   toJSON(): FieldErrors | { detail: string; code: string; hint?: string; details?: string } {
     if (this.fields) return this.fields;
     return {

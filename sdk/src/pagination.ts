@@ -59,6 +59,20 @@ export interface RangeResult<T> {
  * `supabase.from('posts').select('*', { count: 'exact' })` (with any filters and ordering).
  */
 export interface RangeableQuery<T> {
+  /**
+   * Rows `from` to `to` (0-based, inclusive), with the total when selected with `{ count: 'exact' }`.
+   *
+   * @example
+   * ```ts
+   * import type { RangeableQuery } from '@marquee/sdk';
+   *
+   * const query: RangeableQuery<{ id: number; message: string }> = supabase
+   *   .from('notifications')
+   *   .select('id, message', { count: 'exact' })
+   *   .order('created_at', { ascending: false });
+   * const { data, count } = await query.range(0, 9); // the ten newest, and how many there are
+   * ```
+   */
   range(from: number, to: number): PromiseLike<RangeResult<T>>;
 }
 

@@ -3,7 +3,8 @@
  * after an `@example` tag in sdk/src becomes a module whose body runs inside an async function, with
  * the names examples take for granted (`marquee`, `supabase`, `userId`…) declared in a prelude. The
  * examples' own `import` lines stay at the top, so `import { createMarquee } from '@marquee/sdk'`
- * resolves as it would in an app (the workspace links the package).
+ * resolves as it would in an app (the workspace links the package). The ```ts blocks of sdk/README.md
+ * are checked the same way, so its quick-start cannot drift either.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,22 @@ export function extractExamples(root: string, dir = 'sdk/src'): Example[] {
   return examples;
 }
 
+/** A ```ts fence of a Markdown file, and its code. */
+const MARKDOWN_TS_BLOCK = /^```ts[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+
+/**
+ * Every ```ts block of a Markdown file (the SDK's README by default), checked like the TSDoc examples.
+ * Deno's `npm:@marquee/sdk` is the same package as `@marquee/sdk`, so the prefix is dropped.
+ */
+export function extractMarkdownExamples(root: string, file = 'sdk/README.md'): Example[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  return [...text.matchAll(MARKDOWN_TS_BLOCK)].map((match) => ({
+    file,
+    line: text.slice(0, match.index).split('\n').length + 1,
+    code: match[1]!.replace(/(['"])npm:/g, '$1'),
+  }));
+}
+
 /** What examples may use without declaring it. */
 const PRELUDE_TYPES = ['Database', 'Marquee', 'MarqueeSupabaseClient', 'TotpEnrollment'];
 const PRELUDE_DECLARATIONS = `
@@ -56,9 +73,13 @@ declare const factor: TotpEnrollment;
 declare const input: unknown;
 declare const schema: import('zod').ZodType;
 declare const process: { env: Record<string, string | undefined> };
+declare const Deno: { env: { get(name: string): string | undefined } };
 declare function somethingThatMayFail(): Promise<unknown>;
 declare function showNotFound(): void;
 `;
+
+/** Resolves `@marquee/sdk` through sdk/package.json's `@marquee/source` export condition. */
+const SOURCE_RESOLUTION: ts.CompilerOptions = { customConditions: ['@marquee/source'] };
 
 /** The module an example is checked as. */
 export function exampleModule(example: Example, sdkValueNames: string[]): string {
@@ -97,7 +118,9 @@ export function checkExamples(root: string, examples: Example[] = extractExample
     const text = virtual.get(name);
     return text === undefined ? getSourceFile.call(host, name, language, onError, create) : ts.createSourceFile(name, text, language, true);
   };
-  const program = ts.createProgram([...virtual.keys()], { ...config.options, noEmit: true }, host);
+  // The examples import '@marquee/sdk' as an app does; the source condition resolves it to sdk/src, so they
+  // are checked against the code as it is now, not a stale (or absent) dist/.
+  const program = ts.createProgram([...virtual.keys()], { ...config.options, ...SOURCE_RESOLUTION, noEmit: true }, host);
   const names = [...virtual.keys()];
   const errors: string[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {

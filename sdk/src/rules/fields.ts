@@ -35,7 +35,18 @@ interface TextOptions {
   trim?: boolean;
 }
 
-/** A required, non-blank string. */
+/**
+ * A required, non-blank string.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.text().parse('  hi  ');       // 'hi'
+ * rules.text().safeParse('   ').success; // false: 'This field may not be blank.'
+ * const secret = rules.text({ trim: false, required: 'Enter your password.' });
+ * ```
+ */
 export function text(options: TextOptions = {}) {
   const base = z.string({
     error: (issue) => {
@@ -47,7 +58,16 @@ export function text(options: TextOptions = {}) {
   return (options.trim === false ? base : base.trim()).min(1, { error: options.blank ?? BLANK, abort: true });
 }
 
-/** An optional string of at most `max` characters; absent or null reads as `''`. */
+/**
+ * An optional string of at most `max` characters; absent or null reads as `''`.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.optionalText(50).parse(null); // ''
+ * ```
+ */
 export function optionalText(max: number) {
   return z
     .string({ error: NOT_A_STRING })
@@ -57,7 +77,17 @@ export function optionalText(max: number) {
     .transform((value) => value ?? '');
 }
 
-/** A string that may be blank, at most `max` characters (a field being edited). */
+/**
+ * A string that may be blank, at most `max` characters (a field being edited).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.editableText(300).parse('');          // ''
+ * rules.editableText(3).safeParse('four').success; // false: 'Ensure this field has no more than 3 characters.'
+ * ```
+ */
 export function editableText(max: number) {
   return z
     .string({ error: (issue) => (issue.input === undefined ? REQUIRED : NOT_A_STRING) })
@@ -80,7 +110,16 @@ export const email = text()
 /** E.164: `+`, a non-zero digit, 7–15 digits in all (the database's own check). */
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-/** Drops the separators people type in phone numbers: "+1 (415) 555-0100" is "+14155550100". */
+/**
+ * Drops the separators people type in phone numbers: "+1 (415) 555-0100" is "+14155550100".
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.normalisePhone('+1 (415) 555-0100'); // '+14155550100'
+ * ```
+ */
 export const normalisePhone = (value: string) => value.replace(/[\s().-]/g, '');
 
 /** A required phone number in E.164, separators dropped first. */
@@ -93,7 +132,17 @@ export const optionalPhone = editableText(32)
   .transform(normalisePhone)
   .refine((value) => value === '' || E164.test(value), INVALID_PHONE);
 
-/** `''` or a web link ({@link isWebLink}) of at most `max` characters (no `javascript:`, `data:`…). */
+/**
+ * `''` or a web link ({@link isWebLink}) of at most `max` characters (no `javascript:`, `data:`…).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.webLink().parse('https://youtube.com/@john'); // 'https://youtube.com/@john'
+ * rules.webLink().safeParse('javascript:alert(1)').success; // false: 'Enter a valid URL.'
+ * ```
+ */
 export function webLink(max = 200) {
   return editableText(max).refine((value) => value === '' || isWebLink(value), INVALID_URL);
 }
@@ -102,7 +151,17 @@ export function webLink(max = 200) {
 // `host/path` (`youtube.com/john`), then an optional path, query or fragment.
 const WEB_LINK = /^(https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)([/?#].*)?$/i;
 
-/** Whether `value` is an http(s) URL or a bare `host/path`: no other scheme, no whitespace or control characters. */
+/**
+ * Whether `value` is an http(s) URL or a bare `host/path`: no other scheme, no whitespace or control characters.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.isWebLink('youtube.com/john');  // true
+ * rules.isWebLink('ftp://example.com'); // false
+ * ```
+ */
 export function isWebLink(value: string): boolean {
   // eslint-disable-next-line no-control-regex
   return !/[\s\u0000-\u001f\u007f]/.test(value) && WEB_LINK.test(value);
@@ -119,7 +178,17 @@ export const currentPassword = text({ trim: false }).max(1024, { error: maxLengt
 /** The repeated password of a form; compared with the new one by {@link passwordChecks}. */
 export const confirmPassword = z.string({ error: NOT_A_STRING }).optional();
 
-/** Six digits, or `message`. */
+/**
+ * Six digits, or `message`.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.code().parse('123456'); // '123456'
+ * const otp = rules.code('Invalid or expired verification code.');
+ * ```
+ */
 export const code = (message = INVALID_CODE) => text().regex(/^\d{6}$/, message);
 
 /** A calendar date `YYYY-MM-DD` that exists (no 30 February), from 1900 on. */
@@ -148,6 +217,15 @@ const PYTHON_TYPE: Record<string, string> = { string: 'str', number: 'int', bool
 /**
  * An object of exactly these fields: another type is DRF's "Invalid data. Expected a dictionary, but
  * got list.", and each unknown key is "This field is not allowed." (see {@link fieldErrorsOf}).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const signUpForm = rules.body({ username: rules.username, email: rules.email });
+ * rules.validate(signUpForm, { username: 'john_doe', email: 'john@example.com', age: 30 });
+ * // { errors: { age: ['This field is not allowed.'] } }
+ * ```
  */
 export function body<S extends z.ZodRawShape>(shape: S) {
   return z.strictObject(shape, {

@@ -51,7 +51,27 @@ export const FORUM_IMAGE_EXTENSIONS: Record<ForumImageMime, string> = {
   'image/webp': 'webp',
 };
 
+/**
+ * The message for an `image_type` the forum does not take.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.unsupportedImageType(); // 'Image type must be one of jpg, jpeg, png, gif, webp.'
+ * ```
+ */
 export const unsupportedImageType = () => `Image type must be one of ${Object.keys(FORUM_IMAGE_TYPES).join(', ')}.`;
+/**
+ * The message for bytes that are not the declared `image_type`.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.imageDataMismatch('png'); // 'Image data is not a png image.'
+ * ```
+ */
 export const imageDataMismatch = (type: string) => `Image data is not a ${type} image.`;
 
 /**
@@ -60,13 +80,33 @@ export const imageDataMismatch = (type: string) => `Image data is not a ${type} 
  */
 export const FORUM_PICTURE_NAME = /^[0-9a-f]{64}-[0-9]{8}T[0-9]{9}Z\.(jpg|png|gif|webp)$/;
 
-/** The name a picture with this hash, uploaded at `at`, is stored under. */
+/**
+ * The name a picture with this hash, uploaded at `at`, is stored under.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.forumPictureName('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'image/png', new Date('2026-11-29T17:31:42.123Z'));
+ * // '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08-20261129T173142123Z.png'
+ * ```
+ */
 export function forumPictureName(sha256Hex: string, mime: ForumImageMime, at: Date = new Date()): string {
   const stamp = at.toISOString().replace(/[-:.]/g, ''); // 20261129T173142123Z
   return `${sha256Hex}-${stamp}.${FORUM_IMAGE_EXTENSIONS[mime]}`;
 }
 
-/** The MIME type a picture name's extension stands for. */
+/**
+ * The MIME type a picture name's extension stands for.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.mimeOfPictureName('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08-20261129T173142123Z.png'); // 'image/png'
+ * rules.mimeOfPictureName('holiday.png'); // null: not a stored picture name
+ * ```
+ */
 export function mimeOfPictureName(name: string): ForumImageMime | null {
   const match = FORUM_PICTURE_NAME.exec(name);
   return match ? FORUM_IMAGE_TYPES[match[1] as ForumImageType] : null;
@@ -75,6 +115,14 @@ export function mimeOfPictureName(name: string): ForumImageMime | null {
 /**
  * What the bytes are, from their signature (the first bytes every such file starts with): JPEG
  * `FF D8 FF`, PNG's 8-byte signature, GIF87a/GIF89a, WebP's `RIFF….WEBP`; null for anything else.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const bytes = new Uint8Array(await file.arrayBuffer());
+ * if (rules.sniffImageType(bytes) !== 'image/png') console.log(rules.imageDataMismatch('png'));
+ * ```
  */
 export function sniffImageType(bytes: Uint8Array): ForumImageMime | null {
   const starts = (signature: number[], offset = 0) => signature.every((byte, i) => bytes[offset + i] === byte);
@@ -92,6 +140,15 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * Decodes 001's `image_data` (standard base64; line breaks and spaces are ignored): the bytes, or the
  * message to answer — "Invalid base64 data", or "Image size exceeds 5MB" (judged from the length,
  * before decoding).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const decoded = rules.decodeForumImage('aGk=');
+ * if (decoded.bytes) decoded.bytes.length; // 2
+ * else console.log(decoded.error);         // e.g. 'Invalid base64 data'
+ * ```
  */
 export function decodeForumImage(data: string): { bytes: Uint8Array; error?: undefined } | { bytes?: undefined; error: string } {
   const compact = data.replace(/\s+/g, '');
@@ -104,7 +161,16 @@ export function decodeForumImage(data: string): { bytes: Uint8Array; error?: und
   return { bytes };
 }
 
-/** Standard base64 of `bytes` (in chunks, so large pictures do not overflow the call stack). */
+/**
+ * Standard base64 of `bytes` (in chunks, so large pictures do not overflow the call stack).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.encodeBase64(new TextEncoder().encode('hi')); // 'aGk='
+ * ```
+ */
 export function encodeBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -28,6 +28,36 @@ export const PASSWORD_NEEDS_BOTH_CASES = 'Password must contain both upper and l
 export const PASSWORD_TOO_LONG = 'Ensure this field has no more than 72 characters.';
 export const PASSWORD_TOO_SIMILAR = 'The password is too similar to the username.';
 
+/**
+ * "Ensure this field has no more than `n` characters."
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.maxLength(150); // 'Ensure this field has no more than 150 characters.'
+ * ```
+ */
 export const maxLength = (n: number) => `Ensure this field has no more than ${n} characters.`;
+/**
+ * "Ensure this field has at least `n` characters."
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.minLength(3); // 'Ensure this field has at least 3 characters.'
+ * ```
+ */
 export const minLength = (n: number) => `Ensure this field has at least ${n} characters.`;
+/**
+ * Django REST framework's message for a value outside a list of choices.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.invalidChoice('gold'); // '"gold" is not a valid choice.'
+ * ```
+ */
 export const invalidChoice = (value: unknown) => `"${String(value)}" is not a valid choice.`;

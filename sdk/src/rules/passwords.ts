@@ -26,7 +26,18 @@ export const PASSWORD_CHARACTER_CLASSES = {
 
 const containsAny = (value: string, characters: string) => [...value].some((c) => characters.includes(c));
 
-/** The policy messages `password` breaks; empty when it is acceptable. */
+/**
+ * The policy messages `password` breaks; empty when it is acceptable.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.passwordProblems('S3cure-pass!'); // []
+ * rules.passwordProblems('password');     // ['Password must contain at least 8 characters, including letters, numbers, and special characters.', 'Password must contain both upper and lower case letters.']
+ * rules.passwordProblems('John-doe-1!', 'john'); // ['The password is too similar to the username.']
+ * ```
+ */
 export function passwordProblems(password: string, username?: string | null): string[] {
   const problems: string[] = [];
   if ([...password].length < PASSWORD_MIN_LENGTH) problems.push(PASSWORD_TOO_SHORT);
@@ -42,7 +53,16 @@ export function passwordProblems(password: string, username?: string | null): st
   return problems;
 }
 
-/** Whether the password contains the username, ignoring case. */
+/**
+ * Whether the password contains the username, ignoring case.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.isSimilarToUsername('MyJohn_doe!1', 'john_doe'); // true
+ * ```
+ */
 export function isSimilarToUsername(password: string, username?: string | null): boolean {
   const name = username?.trim().toLowerCase();
   return !!name && password.toLowerCase().includes(name);

@@ -178,7 +178,27 @@ export function mediaKindOf(contentType: string): MediaKind | null {
 
 /** `1 MB`-style size for messages. */
 const megabytes = (bytes: number) => `${Math.round(bytes / MiB)} MB`;
+/**
+ * The message for a file over its kind's size limit.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.fileTooLarge(rules.MEDIA_KINDS.audio); // 'The file is larger than 20 MB.'
+ * ```
+ */
 export const fileTooLarge = (rule: MediaKindRule) => `The file is larger than ${megabytes(rule.maxBytes)}.`;
+/**
+ * The message for a file whose type is not among `types`.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.unsupportedType(rules.BANNER_RULE.types); // 'Upload a file of one of these types: image/jpeg, image/png, image/gif, image/webp.'
+ * ```
+ */
 export const unsupportedType = (types: readonly string[]) => `Upload a file of one of these types: ${types.join(', ')}.`;
 export const CONTENT_MISMATCH = "The file's contents are not of its declared type.";
 export const NOT_OWN_FOLDER = 'You can only attach files from your own folder.';

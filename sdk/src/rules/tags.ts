@@ -15,7 +15,27 @@ export const TAG_PATTERN = /^[A-Za-z0-9_]{1,50}$/;
 
 export const INVALID_TAG = 'Enter a valid tag: 1 to 50 letters, digits or underscores.';
 export const NOT_A_LIST = 'Expected a list of items.';
+/**
+ * The message for a post with more than `n` tags.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.tooManyTags(); // 'A post can carry at most 30 tags.'
+ * ```
+ */
 export const tooManyTags = (n = MAX_TAGS_PER_POST) => `A post can carry at most ${n} tags.`;
+/**
+ * The message for a post mentioning more than `n` users.
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.tooManyMentions(); // 'A post can mention at most 20 users.'
+ * ```
+ */
 export const tooManyMentions = (n = MAX_MENTIONS_PER_POST) => `A post can mention at most ${n} users.`;
 export const INVALID_LIMIT = 'Ensure this value is between 1 and 100.';
 

@@ -20,7 +20,17 @@ interface IssueLike {
   keys?: readonly string[];
 }
 
-/** Zod issues grouped by field path (`a.b`); each unknown key gets "This field is not allowed.". */
+/**
+ * Zod issues grouped by field path (`a.b`); each unknown key gets "This field is not allowed.".
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const parsed = rules.passwordResetRequestBody.safeParse({ email: 'nope' });
+ * if (!parsed.success) rules.fieldErrorsOf(parsed.error.issues); // { email: ['Enter a valid email address.'] }
+ * ```
+ */
 export function fieldErrorsOf(issues: readonly IssueLike[]): FieldErrors {
   const errors: FieldErrors = {};
   const add = (path: readonly PropertyKey[], message: string) => {
@@ -44,6 +54,15 @@ export type CrossFieldCheck = (raw: Record<string, unknown>) => FieldErrors;
 /**
  * The password checks that need another value: `confirm_password`, when sent, must equal the new
  * password; the new password must not contain the username (from the input, or the caller's).
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const check = rules.passwordChecks({ field: 'new_password', username: 'john_doe' });
+ * check({ new_password: 'john_doe-1A!', confirm_password: 'other' });
+ * // { new_password: ['The password is too similar to the username.'], confirm_password: ["The two password fields didn't match."] }
+ * ```
  */
 export function passwordChecks(options: { field: string; username?: string | null }): CrossFieldCheck {
   return (raw) => {
@@ -57,7 +76,18 @@ export function passwordChecks(options: { field: string; username?: string | nul
   };
 }
 
-/** The parsed value, or every field error at once (the schema's and the cross-field checks'). */
+/**
+ * The parsed value, or every field error at once (the schema's and the cross-field checks').
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * const result = rules.validate(rules.registerBody, { username: 'john_doe', email: 'john@example.com', password: 'S3cure-pass!' }, rules.passwordChecks({ field: 'password' }));
+ * if (result.errors) console.log(result.errors); // e.g. { password: ['This password is too short. It must contain at least 8 characters.'] }
+ * else console.log(result.data.email);           // 'john@example.com'
+ * ```
+ */
 export function validate<S extends z.ZodType>(
   schema: S,
   raw: unknown,
@@ -77,7 +107,16 @@ export function validate<S extends z.ZodType>(
   return { errors };
 }
 
-/** At least one of `fields` must be sent; otherwise the first is "This field is required.". */
+/**
+ * At least one of `fields` must be sent; otherwise the first is "This field is required.".
+ *
+ * @example
+ * ```ts
+ * import { rules } from '@marquee/sdk';
+ *
+ * rules.oneOf('username', 'email')({ password: 'S3cure-pass!' }); // { username: ['This field is required.'] }
+ * ```
+ */
 export function oneOf(...fields: [string, ...string[]]): CrossFieldCheck {
   return (raw) => (fields.every((field) => raw[field] === undefined) ? { [fields[0]]: [REQUIRED] } : {});
 }
