@@ -13,7 +13,8 @@ import type { DetailResult } from './results.ts';
 import { body, editableText, invalidChoice, uuid } from './rules/index.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
-type AccountStatus = Database['public']['Enums']['account_status'];
+/** An account's status: `active`, `deactivated` (by its owner), `suspended` or `banned`. */
+export type AccountStatus = Database['public']['Enums']['account_status'];
 
 /** A user as the admin list shows it (includes email, phone and last sign-in). */
 export type AdminUser = Database['public']['Functions']['admin_list_users']['Returns'][number];

@@ -42,6 +42,7 @@ export type {
 } from './auth.ts';
 export { AVATARS_BUCKET, AVATAR_TYPES, createProfilesApi } from './profiles.ts';
 export type {
+  AppRole,
   AvatarContentType,
   AvatarFile,
   AvatarUpload,
@@ -85,7 +86,7 @@ export type { CreatePostInput, FileUpload, Post, PostFile, PostFileInput, PostFi
 export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
-export type { AccountAction, AccountActionInput, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
+export type { AccountAction, AccountActionInput, AccountStatus, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
 export { createCommentsApi } from './comments.ts';
 export type { Comment, CommentInput, CommentListParams, CommentRef, CommentsApi } from './comments.ts';
 export { createPostInteractionsApi } from './post-interactions.ts';

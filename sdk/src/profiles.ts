@@ -16,7 +16,8 @@ import type { DetailResult } from './results.ts';
 import { body, editableText, maxLength, optionalPhone, PHONE_TAKEN, text, uuid, webLink } from './rules/index.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 
-type AppRole = Database['public']['Enums']['app_role'];
+/** An account's role: `visitor`, `creator` or `admin`. */
+export type AppRole = Database['public']['Enums']['app_role'];
 type PublicProfileRow = Tables<'public_profiles'>;
 
 /** The storage bucket avatars live in (public; objects under `<user id>/`). */

@@ -26,7 +26,8 @@ import {
 } from './messages.ts';
 import { passwordProblems } from './passwords.ts';
 
-interface TextOptions {
+/** The messages and trimming of {@link text}. */
+export interface TextOptions {
   /** Message for a missing (or null) value; "This field is required." by default. */
   required?: string;
   /** Message for an empty value; "This field may not be blank." by default. */

@@ -13,7 +13,7 @@ export type FieldErrors = Record<string, string[]>;
 export const NON_FIELD_ERRORS = 'non_field_errors';
 
 /** The parts of a zod issue read here. */
-interface IssueLike {
+export interface IssueLike {
   code?: string;
   path: readonly PropertyKey[];
   message: string;
