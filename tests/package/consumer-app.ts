@@ -4,6 +4,7 @@
  * Chromium for the browser check.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -50,19 +51,21 @@ export async function installApp(dir: string, tarball: string): Promise<void> {
   await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...specs], { cwd: dir, timeout: 300_000 });
 }
 
-/** Chromium for the browser check: MARQUEE_CHROMIUM, else the first browser of that family on PATH. */
+const MAC_BROWSERS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+
+/** Chromium for the browser check: MARQUEE_CHROMIUM, else the first browser of that family on PATH or in macOS's Applications. */
 export function findChromium(): string | undefined {
   if (process.env.MARQUEE_CHROMIUM) return process.env.MARQUEE_CHROMIUM;
   for (const name of ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']) {
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
     if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
   }
-  return undefined;
+  return MAC_BROWSERS.find((candidate) => existsSync(candidate));
 }
 
 export const CHROMIUM_MISSING =
-  'Chromium not found: the browser check needs it. On Debian or Ubuntu: apt-get install chromium ' +
-  '(.ci/run does this); elsewhere install Chromium or Chrome, or set MARQUEE_CHROMIUM to its executable.';
+  'Chromium not found: the SDK browser check needs it. On Debian: sudo apt-get install chromium ' +
+  '(.ci/run does this); elsewhere install Chromium or Google Chrome, or set MARQUEE_CHROMIUM to its executable.';
 
 /** A running app whose stdout is read as JSON lines, for checks that talk to it while it runs. */
 export interface RunningApp {

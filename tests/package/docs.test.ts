@@ -151,6 +151,7 @@ describe('SDK API reference (docs/sdk)', () => {
       entryPoints: [path.join(fixture, 'index.ts')],
       tsconfig: path.join(fixture, 'tsconfig.json'),
       plugin: [],
+      disableSources: true, // as sdk/typedoc.json: no source links, so no git remote to read
     });
     expect(problems).toEqual([]);
     expect(missingExamples(project)).toEqual(['Greeter.wave', 'Waver.wave', 'shout']);
