@@ -447,14 +447,14 @@ isOneToOne: false
                   ]
                 },"posts": {
                   Row: {
-                    "author_active": boolean,"comment_count": number,"created_at": string,"created_by": string,"id": number,"like_count": number,"media_path": string | null,"post_banner": string | null,"post_description": string,"post_title": string,"post_type": Database["public"]['Enums']["post_type"],"thumbnail_path": string | null,"updated_at": string,"view_count": number,"visibility": Database["public"]['Enums']["post_visibility"],"youtube_id": string | null
+                    "allow_download": boolean,"author_active": boolean,"category": string | null,"comment_count": number,"created_at": string,"created_by": string,"duration_seconds": number | null,"id": number,"like_count": number,"media_path": string | null,"moderation_hidden_at": string | null,"post_banner": string | null,"post_description": string,"post_title": string,"post_type": Database["public"]['Enums']["post_type"],"require_premium": boolean,"thumbnail_path": string | null,"updated_at": string,"upload_status": Database["public"]['Enums']["upload_status"],"video_quality": string | null,"view_count": number,"visibility": Database["public"]['Enums']["post_visibility"],"youtube_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "author_active"?: boolean,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"media_path"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title": string,"post_type"?: Database["public"]['Enums']["post_type"],"thumbnail_path"?: string | null,"updated_at"?: string,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
+                    "allow_download"?: boolean,"author_active"?: boolean,"category"?: string | null,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"duration_seconds"?: number | null,"id"?: never,"like_count"?: number,"media_path"?: string | null,"moderation_hidden_at"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title": string,"post_type"?: Database["public"]['Enums']["post_type"],"require_premium"?: boolean,"thumbnail_path"?: string | null,"updated_at"?: string,"upload_status"?: Database["public"]['Enums']["upload_status"],"video_quality"?: string | null,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
                   }
                   Update: {
-                    "author_active"?: boolean,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"id"?: never,"like_count"?: number,"media_path"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title"?: string,"post_type"?: Database["public"]['Enums']["post_type"],"thumbnail_path"?: string | null,"updated_at"?: string,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
+                    "allow_download"?: boolean,"author_active"?: boolean,"category"?: string | null,"comment_count"?: number,"created_at"?: string,"created_by"?: string,"duration_seconds"?: number | null,"id"?: never,"like_count"?: number,"media_path"?: string | null,"moderation_hidden_at"?: string | null,"post_banner"?: string | null,"post_description"?: string,"post_title"?: string,"post_type"?: Database["public"]['Enums']["post_type"],"require_premium"?: boolean,"thumbnail_path"?: string | null,"updated_at"?: string,"upload_status"?: Database["public"]['Enums']["upload_status"],"video_quality"?: string | null,"view_count"?: number,"visibility"?: Database["public"]['Enums']["post_visibility"],"youtube_id"?: string | null
                   }
                   Relationships: [
                     
@@ -715,7 +715,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","upload_status": "uploading"|"processing"|"ready"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -831,7 +831,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"upload_status": ["uploading", "processing", "ready", "failed"]
           }
         }
 } as const
