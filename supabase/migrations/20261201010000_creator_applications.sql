@@ -4,13 +4,15 @@
 -- not apply again ("You have already applied for creator.").
 -- The status column is the truth; triggers keep everything that follows from it, whoever writes it
 -- (the review RPC or `postgres` in the dashboard): approval grants the `creator` role in the same
--- transaction (audited in account_actions by the existing role trigger, with the reviewer as actor),
+-- transaction (audited in account_actions by the existing role trigger, with the reviewer as actor;
+-- every decision, rejections too, in private.creator_application_reviews),
 -- taking approval back (dashboard only) takes the role back, and each decision notifies the applicant.
--- Objects: type creator_application_status; table creator_applications (grants, policies); functions
--- private.may_apply_for_creator, private.refuse_second_creator_application,
+-- Objects: type creator_application_status; tables creator_applications (grants, policies),
+-- private.creator_application_reviews (the decisions' audit); functions private.may_apply_for_creator, private.refuse_second_creator_application,
 -- private.stamp_creator_review, private.apply_creator_decision; triggers
 -- creator_applications_one_per_user, creator_applications_stamp_review,
--- creator_applications_apply_decision.
+-- creator_applications_apply_decision, creator_application_reviews_append_only (with
+-- private.refuse_review_audit_rewrite).
 
 create type public.creator_application_status as enum ('pending', 'approved', 'rejected');
 
@@ -23,7 +25,6 @@ create table public.creator_applications (
     case status when 'pending' then '0' when 'approved' then '1' else '2' end
   ) stored,
   review_note text,
-  reviewed_by uuid references auth.users (id) on delete set null,
   reviewed_at timestamptz,
   created_at timestamptz not null default now(),
   constraint creator_applications_one_per_user unique (user_id),
@@ -34,16 +35,31 @@ comment on table public.creator_applications is
   'One creator application per user (000 §8). status pending → approved or rejected, once; approval grants the creator role in the same transaction. Reviews go through the creator-review function (public.review_creator_application).';
 comment on column public.creator_applications.application_status is '000''s status: "0" pending, "1" approved, "2" rejected.';
 comment on column public.creator_applications.review_note is 'The reviewer''s note, shown to the applicant (required to reject).';
-comment on column public.creator_applications.reviewed_by is 'The admin who decided (null when decided in the dashboard); readable by admins only, through list_creator_applications.';
-create index creator_applications_reviewed_by_idx on public.creator_applications (reviewed_by);
 create index creator_applications_status_created_at_idx on public.creator_applications (status, created_at desc, id desc);
 alter table public.creator_applications enable row level security;
 
--- Clients read everything but the reviewer (admins stay private) and insert only their own row;
--- every other column is the server's, and nobody but the review RPC and postgres updates or deletes.
+-- Clients read their rows and insert only their own; every other column is the server's, and nobody
+-- but the review RPC and postgres updates or deletes. Who reviewed is kept apart, in
+-- private.creator_application_reviews, because who the admins are is private.
 revoke all on public.creator_applications from anon, authenticated;
-grant select (id, user_id, status, application_status, review_note, reviewed_at, created_at) on public.creator_applications to authenticated;
+grant select on public.creator_applications to authenticated;
 grant insert (user_id) on public.creator_applications to authenticated;
+
+create table private.creator_application_reviews (
+  id bigint generated always as identity primary key,
+  application_id bigint not null,
+  applicant_id uuid not null,
+  status public.creator_application_status not null,
+  review_note text,
+  actor text not null default private.current_actor(),
+  reviewer_id uuid,
+  created_at timestamptz not null default now()
+);
+comment on table private.creator_application_reviews is
+  'The audit of creator application decisions (every status change, through any door): who (a user id or ''dashboard''), what, the note. Append-only; outlives the application and the accounts.';
+create index creator_application_reviews_application_idx on private.creator_application_reviews (application_id, id desc);
+revoke all on private.creator_application_reviews from public, anon, authenticated;
+alter table private.creator_application_reviews enable row level security;
 
 -- Definer: reads the caller's live user_roles and profiles rows, as private.is_admin does.
 create function private.may_apply_for_creator()
@@ -95,8 +111,7 @@ revoke execute on function private.refuse_second_creator_application() from publ
 create trigger creator_applications_one_per_user before insert on public.creator_applications
   for each row execute function private.refuse_second_creator_application();
 
--- Invoker: stamps the row being written. A decision records when and by whom (auth.uid(): the
--- reviewer through the RPC, null from the dashboard); going back to pending clears both.
+-- Invoker: stamps the row being written. A decision records when; going back to pending clears it.
 create function private.stamp_creator_review()
 returns trigger
 language plpgsql
@@ -104,13 +119,7 @@ set search_path = ''
 as $$
 begin
   if tg_op = 'INSERT' or new.status is distinct from old.status then
-    if new.status = 'pending' then
-      new.reviewed_at := null;
-      new.reviewed_by := null;
-    else
-      new.reviewed_at := now();
-      new.reviewed_by := auth.uid();
-    end if;
+    new.reviewed_at := case when new.status = 'pending' then null else now() end;
   end if;
   if tg_op = 'UPDATE' then
     new.created_at := old.created_at;
@@ -118,14 +127,14 @@ begin
   return new;
 end;
 $$;
-comment on function private.stamp_creator_review() is 'Sets reviewed_at / reviewed_by when an application''s status changes.';
+comment on function private.stamp_creator_review() is 'Sets reviewed_at when an application''s status changes; keeps created_at.';
 revoke execute on function private.stamp_creator_review() from public, anon, authenticated;
 
 create trigger creator_applications_stamp_review before insert or update on public.creator_applications
   for each row execute function private.stamp_creator_review();
 
--- Definer: writes another user's role (the user_roles triggers audit it with the acting reviewer) and
--- their notification. Approval grants creator to a visitor (an admin keeps admin); approval taken
+-- Definer: writes the review audit, another user's role (the user_roles triggers audit it with the
+-- acting reviewer) and their notification. Approval grants creator to a visitor (an admin keeps admin); approval taken
 -- back, which only postgres can do, returns a creator to visitor. Deleting an application changes no
 -- role: roles are also an admin's to set directly (user_roles).
 create function private.apply_creator_decision()
@@ -137,9 +146,13 @@ as $$
 declare
   v_was public.creator_application_status := case when tg_op = 'UPDATE' then old.status end;
 begin
-  if new.status is not distinct from v_was then
+  -- A new pending application is no decision.
+  if new.status is not distinct from coalesce(v_was, 'pending') then
     return null;
   end if;
+
+  insert into private.creator_application_reviews (application_id, applicant_id, status, review_note, reviewer_id)
+  values (new.id, new.user_id, new.status, new.review_note, auth.uid());
 
   if new.status = 'approved' then
     update public.user_roles set role = 'creator', updated_at = now()
@@ -165,7 +178,22 @@ begin
 end;
 $$;
 comment on function private.apply_creator_decision() is
-  'Keeps user_roles in step with an application''s status (approved ⇒ creator) and notifies the applicant of a decision.';
+  'Audits each status change, keeps user_roles in step with it (approved ⇒ creator) and notifies the applicant of a decision.';
+
+create function private.refuse_review_audit_rewrite()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception 'Creator application reviews are never changed or removed.' using errcode = '42501';
+end;
+$$;
+comment on function private.refuse_review_audit_rewrite() is 'Keeps private.creator_application_reviews append-only, for postgres too.';
+revoke execute on function private.refuse_review_audit_rewrite() from public, anon, authenticated;
+
+create trigger creator_application_reviews_append_only before update or delete on private.creator_application_reviews
+  for each row execute function private.refuse_review_audit_rewrite();
 revoke execute on function private.apply_creator_decision() from public, anon, authenticated;
 
 create trigger creator_applications_apply_decision after insert or update of status on public.creator_applications

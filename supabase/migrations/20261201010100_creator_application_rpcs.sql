@@ -32,11 +32,12 @@ comment on function public.apply_for_creator() is
   '000 §8 POST: {detail: "Creator application submitted successfully."}; 400 "You have already applied for creator." the second time, 400 "You already have creator rights." for creators and admins.';
 grant execute on function public.apply_for_creator() to authenticated;
 
--- Invoker: shapes one row.
+-- Definer: the reviewer comes from the private audit (callers ask for it only after an admin check).
 create function private.creator_application_json(a public.creator_applications, p_with_reviewer boolean)
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   select jsonb_build_object(
@@ -48,12 +49,13 @@ as $$
     'review_note', a.review_note,
     'reviewed_at', a.reviewed_at,
     'created_at', a.created_at
-  ) || case when p_with_reviewer then jsonb_build_object('reviewed_by', a.reviewed_by) else '{}' end;
+  ) || case when p_with_reviewer then jsonb_build_object('reviewed_by', (
+    select r.reviewer_id from private.creator_application_reviews r where r.application_id = a.id order by r.id desc limit 1
+  )) else '{}' end;
 $$;
 comment on function private.creator_application_json(public.creator_applications, boolean) is
   'An application as the API answers it (000''s fields plus status, review_note, reviewed_at; reviewed_by for admins).';
-revoke execute on function private.creator_application_json(public.creator_applications, boolean) from public, anon;
-grant execute on function private.creator_application_json(public.creator_applications, boolean) to authenticated, service_role;
+revoke execute on function private.creator_application_json(public.creator_applications, boolean) from public, anon, authenticated;
 
 -- Definer: clients may not update creator_applications at all; this is the one door for a review,
 -- and it checks the live admin rights first.
@@ -108,7 +110,7 @@ comment on function public.review_creator_application(bigint, text, text) is
 revoke execute on function public.review_creator_application(bigint, text, text) from public, anon;
 grant execute on function public.review_creator_application(bigint, text, text) to authenticated;
 
--- Definer: reviewed_by is not readable by clients' column grants; admins read it here.
+-- Definer: admins read the reviewer from the private audit here.
 create function public.list_creator_applications(
   p_status public.creator_application_status default null,
   p_page integer default 1,

@@ -81,7 +81,7 @@ describe('creator_applications policy matrix (row: the owner\'s pending applicat
     ['an application in someone else\'s name', 'insert into public.creator_applications (user_id) values ($1)', () => [cast.owner.id]],
     ['an application born approved', `insert into public.creator_applications (status) values ('approved')`, () => []],
     ['a review note', `insert into public.creator_applications (review_note) values ('ok')`, () => []],
-    ['the reviewer column', 'select reviewed_by from public.creator_applications', () => []],
+    ['the review audit (who reviewed)', 'select reviewer_id from private.creator_application_reviews', () => []],
   ] as const)('a client cannot write or read %s (42501)', async (_what, sql, params) => {
     const state = await runAs(db, asVisitor(cast.other), (c) => sqlstateOf(c.query(sql, params())));
     expect(state).toBe('42501');
@@ -133,6 +133,8 @@ describe('review_creator_application', () => {
       [applicant.id],
     )).rows;
     expect(audit).toEqual([{ action: 'role_change', actor: admin.id, admin_id: admin.id, from_role: 'visitor', to_role: 'creator' }]);
+    const reviews = (await db.query('select status::text, actor, reviewer_id from private.creator_application_reviews where application_id = $1', [id])).rows;
+    expect(reviews).toEqual([{ status: 'approved', actor: admin.id, reviewer_id: admin.id }]);
     const notes = (await db.query(`select message, page, page_item_id from public.notifications where user_id = $1 and page = 'creator_application'`, [applicant.id])).rows;
     expect(notes).toEqual([{ message: 'Your creator application has been approved. You can now upload reels and videos.', page: 'creator_application', page_item_id: String(id) }]);
 
@@ -210,13 +212,24 @@ describe('the dashboard (postgres) keeps role and status consistent', () => {
     await db.query(`update public.creator_applications set status = 'approved' where id = any($1)`, [[id, adminId]]);
     const roles = async () => (await db.query(`select user_id, role::text from public.user_roles where user_id = any($1) order by role`, [[applicant.id, adminApplicant.id]])).rows;
     expect(await roles()).toEqual([{ user_id: adminApplicant.id, role: 'admin' }, { user_id: applicant.id, role: 'creator' }]);
-    const stamp = (await db.query('select reviewed_at is not null as stamped, reviewed_by from public.creator_applications where id = $1', [id])).rows[0];
-    expect(stamp).toEqual({ stamped: true, reviewed_by: null });
+    const stamp = (await db.query('select reviewed_at is not null as stamped from public.creator_applications where id = $1', [id])).rows[0];
+    expect(stamp).toEqual({ stamped: true });
+    const reviews = (await db.query('select status::text, actor, reviewer_id from private.creator_application_reviews where application_id = $1', [id])).rows;
+    expect(reviews).toEqual([{ status: 'approved', actor: 'dashboard', reviewer_id: null }]);
     const actor = (await db.query(`select actor from public.account_actions where user_id = $1 and action = 'role_change'`, [applicant.id])).rows;
     expect(actor).toEqual([{ actor: 'dashboard' }]);
 
     await db.query(`update public.creator_applications set status = 'rejected', review_note = 'Revoked.' where id = any($1)`, [[id, adminId]]);
     expect(await roles()).toEqual([{ user_id: adminApplicant.id, role: 'admin' }, { user_id: applicant.id, role: 'visitor' }]);
+    const history = (await db.query('select status::text, review_note from private.creator_application_reviews where application_id = $1 order by id', [id])).rows;
+    expect(history).toEqual([{ status: 'approved', review_note: null }, { status: 'rejected', review_note: 'Revoked.' }]);
+  });
+
+  it('the review audit is append-only, for postgres too', async () => {
+    const applicant = await createAccount(db);
+    await db.query(`insert into public.creator_applications (user_id, status) values ($1, 'rejected')`, [applicant.id]);
+    expect(await sqlstateOf(db.query('update private.creator_application_reviews set review_note = $2 where applicant_id = $1', [applicant.id, 'x']))).toBe('42501');
+    expect(await sqlstateOf(db.query('delete from private.creator_application_reviews where applicant_id = $1', [applicant.id]))).toBe('42501');
   });
 
   it('an application inserted approved grants the role; the one-per-user rule holds for postgres too', async () => {
