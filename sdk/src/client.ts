@@ -18,6 +18,7 @@ import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
 import { createReelsApi, type ReelsApi } from './reels.ts';
+import { createCreatorsApi, type CreatorsApi } from './creators.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { realtimeTransport, type WebSocketConstructor } from './websocket.ts';
 
@@ -53,6 +54,8 @@ export interface MarqueeNamespaces {
   forum: ForumApi;
   /** The reels list (public reels and YouTube shorts, newest first). */
   reels: ReelsApi;
+  /** The creator programme: apply, your application, and (admins) review and list applications. */
+  creators: CreatorsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -75,6 +78,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   comments: createCommentsApi,
   forum: createForumApi,
   reels: createReelsApi,
+  creators: createCreatorsApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -53,6 +53,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"creator_applications": {
+                  Row: {
+                    "application_status": string,"created_at": string,"id": number,"review_note": string | null,"reviewed_at": string | null,"status": Database["public"]['Enums']["creator_application_status"],"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "application_status"?: never,"created_at"?: string,"id"?: never,"review_note"?: string | null,"reviewed_at"?: string | null,"status"?: Database["public"]['Enums']["creator_application_status"],"user_id"?: string
+                  }
+                  Update: {
+                    "application_status"?: never,"created_at"?: string,"id"?: never,"review_note"?: string | null,"reviewed_at"?: string | null,"status"?: Database["public"]['Enums']["creator_application_status"],"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"follows": {
                   Row: {
                     "created_at": string,"followed_id": string,"follower_id": string
@@ -587,6 +601,9 @@ isOneToOne: false
 "admin_unsuspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
+"apply_for_creator":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
 "cancel_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
@@ -626,6 +643,9 @@ isOneToOne: false
 "like_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
+"list_creator_applications":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_status"?: Database["public"]['Enums']["creator_application_status"] }; Returns: Json
+                           },
 "list_post_comments":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
                            },
@@ -657,6 +677,9 @@ isOneToOne: false
                            },
 "report_post":
 { Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
+                           },
+"review_creator_application":
+{ Args: { "p_application_id": number,"p_decision": string,"p_note"?: string }; Returns: Json
                            },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
@@ -715,7 +738,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","upload_status": "uploading"|"processing"|"ready"|"failed"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","creator_application_status": "pending"|"approved"|"rejected","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","upload_status": "uploading"|"processing"|"ready"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -831,7 +854,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"upload_status": ["uploading", "processing", "ready", "failed"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"creator_application_status": ["pending", "approved", "rejected"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"upload_status": ["uploading", "processing", "ready", "failed"]
           }
         }
 } as const
