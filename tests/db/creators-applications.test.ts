@@ -239,3 +239,15 @@ describe('the dashboard (postgres) keeps role and status consistent', () => {
     expect(await sqlstateOf(db.query('insert into public.creator_applications (user_id) values ($1)', [applicant.id]))).toBe('P0001');
   });
 });
+
+describe('account deletion', () => {
+  it('takes the application with the account; the review audit outlives both', async () => {
+    const [applicant, admin] = [await createAccount(db), await createAccount(db, { role: 'admin' })];
+    const id = await applicationOf(applicant);
+    await review(asAdmin(admin), id, 'reject', 'Not yet.');
+    await db.query('delete from auth.users where id = $1', [applicant.id]);
+    expect((await db.query('select count(*)::int as n from public.creator_applications where id = $1', [id])).rows[0].n).toBe(0);
+    const audit = (await db.query('select applicant_id, status::text, review_note, reviewer_id from private.creator_application_reviews where application_id = $1', [id])).rows;
+    expect(audit).toEqual([{ applicant_id: applicant.id, status: 'rejected', review_note: 'Not yet.', reviewer_id: admin.id }]);
+  });
+});

@@ -122,4 +122,14 @@ describe('creator-review', () => {
     expect(await sql('select status::text from public.creator_applications where id = $1', [id])).toEqual([{ status: 'pending' }]);
     expect(await sql(`select role::text from public.user_roles where user_id = $1`, [applicant.id])).toEqual([{ role: 'visitor' }]);
   });
+
+  it('answers like every function: POST only, malformed JSON and NUL characters refused', async () => {
+    const applicant = await createAccount();
+    const id = await applyAs(applicant);
+    expect(await call('creator-review', undefined, { method: 'GET', token: adminToken })).toMatchObject({ status: 405, body: { detail: 'Method "GET" not allowed.' } });
+    expect((await call('creator-review', undefined, { raw: '{"application_id":', token: adminToken })).status).toBe(400);
+    expect(await call('creator-review', { application_id: id, decision: 'reject', note: 'bad\u0000note' }, { token: adminToken }))
+      .toMatchObject({ status: 400, body: { note: ['Null characters are not allowed.'] } });
+    expect(await sql('select status::text from public.creator_applications where id = $1', [id])).toEqual([{ status: 'pending' }]);
+  });
 });
