@@ -4,15 +4,15 @@
 -- not apply again ("You have already applied for creator.").
 -- The status column is the truth; triggers keep everything that follows from it, whoever writes it
 -- (the review RPC or `postgres` in the dashboard): approval grants the `creator` role in the same
--- transaction (audited in account_actions by the existing role trigger, with the reviewer as actor;
--- every decision, rejections too, in private.creator_application_reviews),
--- taking approval back (dashboard only) takes the role back, and each decision notifies the applicant.
--- Objects: type creator_application_status; tables creator_applications (grants, policies),
--- private.creator_application_reviews (the decisions' audit); functions private.may_apply_for_creator, private.refuse_second_creator_application,
--- private.stamp_creator_review, private.apply_creator_decision; triggers
--- creator_applications_one_per_user, creator_applications_stamp_review,
--- creator_applications_apply_decision, creator_application_reviews_append_only (with
--- private.refuse_review_audit_rewrite).
+-- transaction (audited in account_actions by the existing role trigger, with the reviewer as actor),
+-- taking approval back (dashboard only) takes the role back, each decision notifies the applicant,
+-- and every decision, rejections too, is appended to private.creator_application_reviews.
+-- Objects: type creator_application_status; tables creator_applications (grants, policies) and
+-- private.creator_application_reviews (the decisions' audit); functions
+-- private.may_apply_for_creator, private.refuse_second_creator_application,
+-- private.stamp_creator_review, private.apply_creator_decision, private.refuse_review_audit_rewrite;
+-- triggers creator_applications_one_per_user, creator_applications_stamp_review,
+-- creator_applications_apply_decision, creator_application_reviews_append_only.
 
 create type public.creator_application_status as enum ('pending', 'approved', 'rejected');
 
