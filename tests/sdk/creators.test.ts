@@ -70,6 +70,10 @@ describe('marquee.creators', { timeout: 60_000 }, () => {
     const queue = await admin.creators.applications({ status: 'pending', page_size: 100 });
     expect(queue.results.find((a) => a.id === mine!.id)).toMatchObject({ username: user.username, status: 'pending', reviewed_by: null });
 
+    const reel = { post_title: 'My first reel', post_type: 'reel' as const, media_path: `${user.id}/reel.mp4` };
+    const refused = await app.supabase.from('posts').insert(reel);
+    expect(refused.error?.message).toBe('Only creators and admins can create reels and videos.');
+
     const approved = await admin.creators.review({ application_id: mine!.id, decision: 'approve' });
     expect(approved).toMatchObject({ id: mine!.id, application_status: '1', status: 'approved', reviewed_by: adminUser.id });
 
@@ -78,6 +82,8 @@ describe('marquee.creators', { timeout: 60_000 }, () => {
     expect(refreshed.error).toBeNull();
     expect(await roleClaim(app)).toBe('creator');
     expect((await app.creators.application())[0]).toMatchObject({ application_status: '1', reviewed_at: expect.any(String) });
+    // What the role is for: a reel.
+    expect((await app.supabase.from('posts').insert(reel)).error).toBeNull();
 
     const twice = await failure(admin.creators.review({ application_id: mine!.id, decision: 'reject', note: 'No.' }));
     expect({ status: twice.status, detail: twice.detail }).toEqual({ status: 409, detail: 'This application has already been reviewed.' });
