@@ -6,16 +6,21 @@
 -- hidden post stops being *listable*: the list counters, the viewer's exclusions and the three list
 -- RPCs learn that (their bodies are otherwise unchanged). Nobody, the author included, may like or
 -- comment on a hidden post, through any door.
--- Objects: policy "moderation-hidden posts only for their author and admins" on posts (restrictive);
+-- Objects: policies "signed-out readers never see moderation-hidden posts" and "moderation-hidden
+-- posts only for their author and admins" on posts (restrictive);
 -- functions private.count_{inserted,updated,deleted}_listable_posts, private.recount_listable_posts,
 -- private.viewer_listable_exclusions, public.list_posts, public.list_reels, public.list_user_posts
 -- (replaced); function private.refuse_interaction_on_hidden_post; triggers
 -- post_likes_refuse_hidden_post, comments_refuse_hidden_post.
 
 -- Restrictive: ANDed with every permissive select policy, so the existing rules stay as they are.
+create policy "signed-out readers never see moderation-hidden posts" on public.posts
+  as restrictive
+  for select to anon
+  using (moderation_hidden_at is null);
 create policy "moderation-hidden posts only for their author and admins" on public.posts
   as restrictive
-  for select to anon, authenticated
+  for select to authenticated
   using (
     moderation_hidden_at is null
     or created_by = (select auth.uid())
