@@ -5,6 +5,7 @@
  */
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { createAdminApi, type AdminApi } from './admin.ts';
+import { createModerationApi, type ModerationApi } from './moderation.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
 import { createCommentsApi, type CommentsApi } from './comments.ts';
 import type { Database } from './database.types.ts';
@@ -53,6 +54,8 @@ export interface MarqueeNamespaces {
   forum: ForumApi;
   /** The reels list (public reels and YouTube shorts, newest first). */
   reels: ReelsApi;
+  /** Moderation: the report types; for admins the queue of reported posts, resolve and dismiss. */
+  moderation: ModerationApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -75,6 +78,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   comments: createCommentsApi,
   forum: createForumApi,
   reels: createReelsApi,
+  moderation: createModerationApi,
 };
 
 /** The object {@link createMarquee} returns. */

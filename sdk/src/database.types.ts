@@ -207,6 +207,34 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"moderation_actions": {
+                  Row: {
+                    "action": string,"actor": string,"admin_id": string | null,"created_at": string,"details": NonNullable<Json>,"id": number,"note": string,"post_author_id": string | null,"post_id": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: never,"note"?: string,"post_author_id"?: string | null,"post_id"?: number | null
+                  }
+                  Update: {
+                    "action"?: string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: never,"note"?: string,"post_author_id"?: string | null,"post_id"?: number | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"moderation_settings": {
+                  Row: {
+                    "auto_hide_threshold": number,"id": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auto_hide_threshold"?: number,"id"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "auto_hide_threshold"?: number,"id"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"notification_preferences": {
                   Row: {
                     "all_notifications": boolean,"comments_notifications": boolean,"email_notifications": boolean,"event_reminders_notifications": boolean,"follow_notifications": boolean,"likes_notifications": boolean,"new_events_notifications": boolean,"push_notifications": boolean,"updated_at": string,"user_id": string
@@ -381,14 +409,14 @@ isOneToOne: false
                   ]
                 },"post_reports": {
                   Row: {
-                    "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id": string
+                    "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"state": Database["public"]['Enums']["report_state"],"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"description"?: string,"id"?: never,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id"?: string
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"state"?: Database["public"]['Enums']["report_state"],"user_id"?: string
                   }
                   Update: {
-                    "created_at"?: string,"description"?: string,"id"?: never,"post_id"?: number,"reason"?: Database["public"]['Enums']["report_reason"],"user_id"?: string
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id"?: number,"reason"?: Database["public"]['Enums']["report_reason"],"state"?: Database["public"]['Enums']["report_state"],"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -649,6 +677,15 @@ isOneToOne: false
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"moderation_dismiss":
+{ Args: { "p_note"?: string,"p_post_id": number }; Returns: Json
+                           },
+"moderation_queue":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_type"?: string,"p_reason"?: string,"p_state"?: string }; Returns: Json
+                           },
+"moderation_resolve":
+{ Args: { "p_note"?: string,"p_post_id": number,"p_suspend_author"?: boolean }; Returns: Json
+                           },
 "record_post_view":
 { Args: { "p_post_id": number }; Returns: Json
                            },
@@ -657,6 +694,9 @@ isOneToOne: false
                            },
 "report_post":
 { Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
+                           },
+"report_types":
+{ Args: Record<PropertyKey, never>; Returns: Json
                            },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
@@ -715,7 +755,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","upload_status": "uploading"|"processing"|"ready"|"failed"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","report_state": "open"|"resolved"|"dismissed","upload_status": "uploading"|"processing"|"ready"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -831,7 +871,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"upload_status": ["uploading", "processing", "ready", "failed"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"report_state": ["open", "resolved", "dismissed"],"upload_status": ["uploading", "processing", "ready", "failed"]
           }
         }
 } as const

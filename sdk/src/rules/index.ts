@@ -16,3 +16,4 @@ export * from './tags.ts';
 export * from './forum.ts';
 export * from './posts.ts';
 export * from './feed.ts';
+export * from './moderation.ts';
