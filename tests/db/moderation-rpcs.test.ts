@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, asAnon, asCreator, asVisitor, connectAsPostgres } from '../helpers/db.ts';
+import { asAccount, asAdmin, asAnon, asCreator, asVisitor, connectAsPostgres } from '../helpers/db.ts';
 import { createAccount, type Account } from './accounts-fixtures.ts';
 import { auditOf, callAs, createPost, hiddenAt, moderationNotices, reportBy } from './moderation-fixtures.ts';
 
@@ -95,9 +95,10 @@ describe('the automatic hide', () => {
 });
 
 describe('the queue', () => {
-  it('is for live admins only: a visitor, a creator and a demoted admin get 403; anon may not call it', async () => {
+  it('is for live admins only: a visitor, a creator, a demoted admin and a suspended admin get 403; anon may not call it', async () => {
     const creator = await createAccount(db, { role: 'creator' });
-    for (const actor of [asVisitor(visitor), asCreator(creator), asAdmin(visitor)]) {
+    const suspendedAdmin = await createAccount(db, { role: 'admin', status: 'suspended' });
+    for (const actor of [asVisitor(visitor), asCreator(creator), asAdmin(visitor), asAccount(suspendedAdmin, 'suspended', 'admin')]) {
       const { error } = await callAs(db, actor, 'select public.moderation_queue()');
       expect(error).toMatchObject(FORBIDDEN);
     }
