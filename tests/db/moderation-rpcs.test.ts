@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAccount, asAdmin, asAnon, asCreator, asVisitor, connectAsPostgres } from '../helpers/db.ts';
+import { asAccount, asAdmin, asAnon, asCreator, asVisitor, connectAsPostgres, runAs } from '../helpers/db.ts';
 import { createAccount, type Account } from './accounts-fixtures.ts';
+import { createCast, MATRIX_ROLES } from './interactions-fixtures.ts';
 import { auditOf, callAs, createPost, hiddenAt, moderationNotices, reportBy } from './moderation-fixtures.ts';
 
 /**
@@ -66,31 +67,31 @@ describe('the automatic hide', () => {
   });
 
   it('follows the admin-edited threshold (moderation_settings), which only admins read and edit, every change audited', async () => {
+    // In one rolled-back transaction, so the shared threshold never changes for the other test files.
     const before = await callAs(db, asVisitor(visitor), 'select auto_hide_threshold from public.moderation_settings');
     expect(before.rows).toEqual([]);
     const notAdmin = await callAs(db, asVisitor(visitor), 'update public.moderation_settings set auto_hide_threshold = 1 returning 1');
     expect(notAdmin.rows).toEqual([]);
-    const bad = await callAs(db, asAdmin(admin), 'update public.moderation_settings set auto_hide_threshold = 0');
-    expect(bad.error?.code).toBe('23514');
-    const { rows: auditBefore } = await db.query(`select count(*)::int as n from public.moderation_actions where action = 'threshold_change'`);
-    const set = await callAs(db, asAdmin(admin), 'update public.moderation_settings set auto_hide_threshold = 2 returning auto_hide_threshold');
-    expect(set.value).toBe(2);
-    try {
-      const { rows: auditAfter } = await db.query(
+    const author = await createAccount(db);
+    const postId = await createPost(db, author);
+    const [r1, r2] = [await createAccount(db), await createAccount(db)];
+    await runAs(db, asAdmin(admin), async (c) => {
+      await expect(c.query('savepoint s; update public.moderation_settings set auto_hide_threshold = 0')).rejects.toMatchObject({ code: '23514' });
+      await c.query('rollback to savepoint s');
+      const set = await c.query('update public.moderation_settings set auto_hide_threshold = 2 returning auto_hide_threshold');
+      expect(set.rows).toEqual([{ auto_hide_threshold: 2 }]);
+      await c.query('reset role');
+      const { rows: audit } = await c.query(
         `select actor, details from public.moderation_actions where action = 'threshold_change' order by id desc limit 1`,
       );
-      expect(auditAfter[0]).toEqual({ actor: admin.id, details: { from: 5, to: 2 } });
-      expect((await db.query(`select count(*)::int as n from public.moderation_actions where action = 'threshold_change'`)).rows[0].n).toBe(
-        auditBefore[0].n + 1,
-      );
-      const postId = await createPost(db, await createAccount(db));
-      await reportBy(db, postId, 1);
-      expect(await hiddenAt(db, postId)).toBeNull();
-      await reportBy(db, postId, 1);
-      expect(await hiddenAt(db, postId)).not.toBeNull();
-    } finally {
-      await db.query('update public.moderation_settings set auto_hide_threshold = 5');
-    }
+      expect(audit[0]).toEqual({ actor: admin.id, details: { from: 5, to: 2 } });
+      const hidden = async () => (await c.query('select moderation_hidden_at from public.posts where id = $1', [postId])).rows[0].moderation_hidden_at;
+      await c.query(`insert into public.post_reports (user_id, post_id, reason) values ($1, $2, 'spam')`, [r1.id, postId]);
+      expect(await hidden()).toBeNull();
+      await c.query(`insert into public.post_reports (user_id, post_id, reason) values ($1, $2, 'spam')`, [r2.id, postId]);
+      expect(await hidden()).not.toBeNull();
+    });
+    expect((await db.query('select auto_hide_threshold from public.moderation_settings')).rows[0].auto_hide_threshold).toBe(5);
   });
 });
 
@@ -278,5 +279,36 @@ describe('the audit', () => {
     expect(asAdminRows.rows).toHaveLength(1);
     const insert = await callAs(db, asAdmin(admin), `insert into public.moderation_actions (post_id, action) values ($1, 'hide')`, [postId]);
     expect(insert.error?.code).toBe('42501');
+  });
+});
+
+describe('settings, audit and decisions as each role of the matrix', () => {
+  it('only an active admin reads the settings and the audit or decides; the rest read nothing and get 403', async () => {
+    const cast = await createCast(db);
+    const postId = await createPost(db, cast.author);
+    await reportBy(db, postId, 1);
+    await db.query('update public.posts set moderation_hidden_at = now() where id = $1', [postId]);
+    await db.query('update public.posts set moderation_hidden_at = null where id = $1', [postId]);
+    for (const role of MATRIX_ROLES) {
+      const actor = cast.actor(role);
+      const settings = await callAs(db, actor, 'select auto_hide_threshold from public.moderation_settings');
+      const audit = await callAs(db, actor, 'select action from public.moderation_actions where post_id = $1', [postId]);
+      const queue = await callAs(db, actor, 'select public.moderation_queue()');
+      const dismiss = await callAs(db, actor, 'select public.moderation_dismiss($1)', [postId]);
+      if (role === 'anon') {
+        for (const outcome of [settings, audit, queue, dismiss]) expect(outcome.error?.code).toBe('42501');
+      } else if (role === 'admin') {
+        expect(settings.rows).toEqual([{ auto_hide_threshold: 5 }]);
+        expect(audit.rows).toEqual([{ action: 'hide' }, { action: 'unhide' }]);
+        expect(queue.error).toBeUndefined();
+      } else {
+        expect(settings.rows).toEqual([]);
+        expect(audit.rows).toEqual([]);
+        expect(queue.error).toMatchObject(FORBIDDEN);
+        expect(dismiss.error).toMatchObject(FORBIDDEN);
+      }
+    }
+    // the admin went last: its dismiss is the only decision
+    expect((await auditOf(db, postId)).map((a) => a.action)).toEqual(['hide', 'unhide', 'dismiss']);
   });
 });
