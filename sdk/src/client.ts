@@ -5,6 +5,7 @@
  */
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { createAdminApi, type AdminApi } from './admin.ts';
+import { createModerationApi, type ModerationApi } from './moderation.ts';
 import { createAuthApi, type AuthApi } from './auth.ts';
 import { createCommentsApi, type CommentsApi } from './comments.ts';
 import type { Database } from './database.types.ts';
@@ -56,6 +57,8 @@ export interface MarqueeNamespaces {
   reels: ReelsApi;
   /** The creator programme: apply, your application, and (admins) review and list applications. */
   creators: CreatorsApi;
+  /** Moderation: the report types; for admins the queue of reported posts, resolve and dismiss. */
+  moderation: ModerationApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -79,6 +82,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   forum: createForumApi,
   reels: createReelsApi,
   creators: createCreatorsApi,
+  moderation: createModerationApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -86,6 +86,18 @@ export type { CreatePostInput, FileUpload, Post, PostFile, PostFileInput, PostFi
 export { createParentalApi } from './parental.ts';
 export type { ChildActivitySummary, ChildInput, ChildLink, ParentEmailInput, ParentLink, ParentOtpInput, ParentalApi } from './parental.ts';
 export { createAdminApi } from './admin.ts';
+export { createModerationApi } from './moderation.ts';
+export type {
+  DismissInput,
+  DismissResult,
+  ModerationActionSummary,
+  ModerationApi,
+  ModerationQueueItem,
+  ModerationQueueParams,
+  ReportType,
+  ResolveInput,
+  ResolveResult,
+} from './moderation.ts';
 export type { AccountAction, AccountActionInput, AccountStatus, ActionsParams, AdminApi, AdminUser, ListUsersParams } from './admin.ts';
 export { createCommentsApi } from './comments.ts';
 export type { Comment, CommentInput, CommentListParams, CommentRef, CommentsApi } from './comments.ts';

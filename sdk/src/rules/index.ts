@@ -17,3 +17,4 @@ export * from './forum.ts';
 export * from './posts.ts';
 export * from './feed.ts';
 export * from './creators.ts';
+export * from './moderation.ts';
