@@ -35,7 +35,7 @@ export async function insertVideo(db: pg.Client, author: Account, options: Video
       options.category ?? null,
     ],
   );
-  return rows[0].id as number;
+  return Number(rows[0].id);
 }
 
 /**
