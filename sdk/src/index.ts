@@ -110,4 +110,17 @@ export { createPostListsApi } from './post-lists.ts';
 export type { CommentPreview, PostAuthor, PostItem, PostListParams, PostListsApi } from './post-lists.ts';
 export { createReelsApi } from './reels.ts';
 export type { ReelItem, ReelsApi } from './reels.ts';
+export { createVideosApi, VIDEO_ORDERINGS } from './videos.ts';
+export type {
+  CreatorDashboard,
+  DashboardVideo,
+  NewVideo,
+  Video,
+  VideoChanges,
+  VideoLikeResult,
+  VideoListParams,
+  VideoStreamInfo,
+  VideosApi,
+  VideoVisibility,
+} from './videos.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
