@@ -46,7 +46,9 @@ grant execute on function private.video_buckets() to anon, authenticated, servic
 -- The storage read policy looks videos up by their file.
 create index posts_video_media_path_idx on public.posts (media_path) where post_type in ('reel', 'video');
 
--- Invoker subquery: the caller's posts policies decide (premium gate above included).
+-- Invoker subquery: the caller's posts policies decide (premium gate above included). Only a file in
+-- the post author's own folder counts: a post naming someone else's file (media_path is a client
+-- column) must not open that file to the post's readers.
 create policy "users can read the files of videos they can read" on storage.objects
   for select to anon, authenticated
   using (
@@ -54,5 +56,6 @@ create policy "users can read the files of videos they can read" on storage.obje
     and exists (
       select 1 from public.posts p
       where p.media_path = objects.name and p.post_type in ('reel', 'video')
+        and p.created_by::text = (storage.foldername(objects.name))[1]
     )
   );
