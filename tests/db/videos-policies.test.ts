@@ -104,6 +104,21 @@ const CASES: Case[] = [
     expected: everyone('throws', { owner: 1, admin: 1, premium: 1 }),
   },
   {
+    name: 'insert a video row',
+    sql: [`insert into public.posts (post_title, post_type, media_path, require_premium) values ('v', 'video', 'x/v.mp4', true)`, () => []],
+    expected: everyone('throws', { owner: 1, creator: 1, admin: 1 }),
+  },
+  {
+    name: 'update a premium video',
+    sql: [`update public.posts set post_title = 'changed', require_premium = false where id = $1`, () => [videos.premium]],
+    expected: everyone(0, { anon: 'throws', owner: 1 }),
+  },
+  {
+    name: 'delete a premium video',
+    sql: ['delete from public.posts where id = $1', () => [videos.premium]],
+    expected: everyone(0, { owner: 1, admin: 1 }),
+  },
+  {
     name: 'list_videos shows a premium video',
     sql: [`select 1 from jsonb_array_elements(public.list_videos() -> 'results') r where (r ->> 'id')::bigint = $1`, () => [videos.premium]],
     expected: everyone(0, { owner: 1, admin: 1, premium: 1 }),
