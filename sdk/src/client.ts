@@ -20,6 +20,7 @@ import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
 import { createReelsApi, type ReelsApi } from './reels.ts';
 import { createCreatorsApi, type CreatorsApi } from './creators.ts';
+import { createVideosApi, type VideosApi } from './videos.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { realtimeTransport, type WebSocketConstructor } from './websocket.ts';
 
@@ -59,6 +60,8 @@ export interface MarqueeNamespaces {
   creators: CreatorsApi;
   /** Moderation: the report types; for admins the queue of reported posts, resolve and dismiss. */
   moderation: ModerationApi;
+  /** Videos (003): list, get, create, update, remove, like, stream, download, the creator dashboard. */
+  videos: VideosApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -83,6 +86,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   reels: createReelsApi,
   creators: createCreatorsApi,
   moderation: createModerationApi,
+  videos: createVideosApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -621,6 +621,12 @@ isOneToOne: false
 "create_forum_post":
 { Args: { "p_content"?: string,"p_picture_names"?: (string)[] }; Returns: Json
                            },
+"create_video":
+{ Args: { "p_video": Json }; Returns: Json
+                           },
+"creator_dashboard":
+{ Args: { "p_page"?: number,"p_page_size"?: number }; Returns: Json
+                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
@@ -632,6 +638,9 @@ isOneToOne: false
                            },
 "delete_comment":
 { Args: { "p_comment_id": number }; Returns: undefined
+                           },
+"delete_video":
+{ Args: { "p_video_id": number }; Returns: Json
                            },
 "forum_feed":
 { Args: { "p_last_post_id"?: number }; Returns: Json
@@ -648,11 +657,17 @@ isOneToOne: false
 "get_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
+"get_video":
+{ Args: { "p_video_id": number }; Returns: Json
+                           },
 "hide_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
 "like_post":
 { Args: { "p_post_id": number }; Returns: Json
+                           },
+"like_video":
+{ Args: { "p_is_like": boolean,"p_video_id": number }; Returns: Json
                            },
 "list_post_comments":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
@@ -673,6 +688,9 @@ isOneToOne: false
                            },
 "list_user_posts":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_user_id": string }; Returns: Json
+                           },
+"list_videos":
+{ Args: { "p_ordering"?: string,"p_page"?: number,"p_page_size"?: number,"p_search"?: string,"p_uploader"?: string,"p_visibility"?: string }; Returns: Json
                            },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
@@ -749,6 +767,15 @@ isOneToOne: false
                            },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
+                           },
+"update_video":
+{ Args: { "p_changes": Json,"p_video_id": number }; Returns: Json
+                           },
+"video_download":
+{ Args: { "p_video_id": number }; Returns: Json
+                           },
+"video_stream":
+{ Args: { "p_video_id": number }; Returns: Json
                            },
 "withdraw_report":
 { Args: { "p_post_id": number }; Returns: undefined

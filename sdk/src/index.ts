@@ -124,4 +124,17 @@ export { createReelsApi } from './reels.ts';
 export type { ReelItem, ReelsApi } from './reels.ts';
 export { createCreatorsApi } from './creators.ts';
 export type { CreatorApplication, CreatorApplicationListParams, CreatorReviewInput, CreatorsApi, ReviewedCreatorApplication } from './creators.ts';
+export { createVideosApi, VIDEO_ORDERINGS } from './videos.ts';
+export type {
+  CreatorDashboard,
+  DashboardVideo,
+  NewVideo,
+  Video,
+  VideoChanges,
+  VideoLikeResult,
+  VideoListParams,
+  VideoStreamInfo,
+  VideosApi,
+  VideoVisibility,
+} from './videos.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
