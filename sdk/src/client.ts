@@ -18,6 +18,7 @@ import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
 import { createSocialApi, type SocialApi } from './social.ts';
 import { createReelsApi, type ReelsApi } from './reels.ts';
+import { createVideoUploadsApi, type VideoUploadsApi } from './video-uploads.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { realtimeTransport, type WebSocketConstructor } from './websocket.ts';
 
@@ -53,6 +54,8 @@ export interface MarqueeNamespaces {
   forum: ForumApi;
   /** The reels list (public reels and YouTube shorts, newest first). */
   reels: ReelsApi;
+  /** Creator uploads of reels and videos: resumable upload, status, status changes. */
+  videos: VideoUploadsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -75,6 +78,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   comments: createCommentsApi,
   forum: createForumApi,
   reels: createReelsApi,
+  videos: createVideoUploadsApi,
 };
 
 /** The object {@link createMarquee} returns. */

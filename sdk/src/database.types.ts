@@ -692,6 +692,9 @@ isOneToOne: false
 "set_post_tags":
 { Args: { "p_post_id": number,"p_tags": (string)[] }; Returns: (string)[]
                            },
+"start_video_upload":
+{ Args: { "p_allow_download"?: boolean,"p_category"?: string,"p_description"?: string,"p_mime_type": string,"p_post_type": Database["public"]['Enums']["post_type"],"p_require_premium"?: boolean,"p_size_bytes": number,"p_title": string,"p_visibility"?: Database["public"]['Enums']["post_visibility"] }; Returns: Json
+                           },
 "toggle_block":
 { Args: { "p_user_id": string }; Returns: Json
                            },
@@ -709,6 +712,9 @@ isOneToOne: false
                            },
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
+                           },
+"video_upload_status":
+{ Args: { "p_post_id": number }; Returns: Json
                            },
 "withdraw_report":
 { Args: { "p_post_id": number }; Returns: undefined

@@ -110,4 +110,6 @@ export { createPostListsApi } from './post-lists.ts';
 export type { CommentPreview, PostAuthor, PostItem, PostListParams, PostListsApi } from './post-lists.ts';
 export { createReelsApi } from './reels.ts';
 export type { ReelItem, ReelsApi } from './reels.ts';
+export { createVideoUploadsApi, VIDEO_CHUNK_BYTES } from './video-uploads.ts';
+export type { UploadVideoInput, VideoFile, VideoUploadsApi, VideoUploadState, VideoUploadStatus } from './video-uploads.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
