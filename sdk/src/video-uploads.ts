@@ -12,6 +12,7 @@ import * as tus from 'tus-js-client';
 import { MarqueeError, toMarqueeError } from './errors.ts';
 import { callRpc } from './rpc.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
+import { requireWebSocket } from './websocket.ts';
 
 /** Storage's resumable uploads take 6 MB chunks. */
 export const VIDEO_CHUNK_BYTES = 6 * 1024 * 1024;
@@ -83,17 +84,19 @@ export interface VideoUploadsApi {
    */
   uploadStatus(params: { id: number }): Promise<VideoUploadStatus>;
   /**
-   * Calls `callback` with each new state of the post (Realtime postgres_changes on its row); returns
-   * the function that stops listening.
+   * Calls `callback` with each new state of the post (Realtime postgres_changes on its row, for
+   * whoever may read the post); resolves once listening, with the function that stops. A 503
+   * MarqueeError when Realtime cannot subscribe.
    *
    * @example
    * ```ts
-   * const stop = marquee.videos.onUploadStatus(42, (status) => {
-   *   if (status.upload_status === 'ready' || status.upload_status === 'failed') stop();
+   * const stop = await marquee.videos.onUploadStatus(42, (status) => {
+   *   if (status.upload_status === 'ready') console.log('ready', status.video_quality);
    * });
+   * await stop();
    * ```
    */
-  onUploadStatus(id: number, callback: (status: VideoUploadStatus) => void): () => void;
+  onUploadStatus(id: number, callback: (status: VideoUploadStatus) => void): Promise<() => Promise<void>>;
 }
 
 interface StartedUpload {
@@ -105,6 +108,15 @@ interface StartedUpload {
 
 const isBlob = (file: VideoFile): file is Blob => typeof Blob !== 'undefined' && file instanceof Blob;
 const sizeOf = (file: VideoFile) => (isBlob(file) ? file.size : file.byteLength);
+
+type NodeBuffer = { from(bytes: ArrayBuffer | Uint8Array): unknown };
+
+/** What tus-js-client reads here: a Buffer on Node (its Node build takes only Buffers and streams), else a Blob. */
+async function tusInput(file: VideoFile): Promise<unknown> {
+  const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+  if (buffer) return buffer.from(isBlob(file) ? new Uint8Array(await file.arrayBuffer()) : file);
+  return isBlob(file) ? file : new Blob([file as Uint8Array<ArrayBuffer>]);
+}
 
 /** The supabase-js client's URL, key and the caller's token, which TUS needs as plain headers. */
 async function endpointOf(supabase: MarqueeSupabaseClient): Promise<{ endpoint: string; headers: Record<string, string> }> {
@@ -119,7 +131,7 @@ async function endpointOf(supabase: MarqueeSupabaseClient): Promise<{ endpoint: 
 }
 
 function sendResumable(
-  file: VideoFile,
+  file: unknown,
   started: StartedUpload,
   contentType: string,
   target: { endpoint: string; headers: Record<string, string> },
@@ -145,6 +157,18 @@ function sendResumable(
     });
     upload.start();
   });
+}
+
+/** A posts row from Realtime → the status fields. */
+function statusOfRow(row: Record<string, unknown>): VideoUploadStatus {
+  return {
+    id: Number(row.id),
+    upload_status: row.upload_status as VideoUploadState,
+    duration_seconds: row.duration_seconds === null || row.duration_seconds === undefined ? null : Number(row.duration_seconds),
+    video_quality: (row.video_quality as string | null) ?? null,
+    thumbnail_path: (row.thumbnail_path as string | null) ?? null,
+    media_path: (row.media_path as string | null) ?? null,
+  };
 }
 
 /**
@@ -175,7 +199,7 @@ export function createVideoUploadsApi(supabase: MarqueeSupabaseClient): VideoUpl
         p_allow_download: input.allow_download ?? false,
         p_require_premium: input.require_premium ?? false,
       })) as unknown as StartedUpload;
-      await sendResumable(input.file, started, contentType, await endpointOf(supabase), input.onProgress);
+      await sendResumable(await tusInput(input.file), started, contentType, await endpointOf(supabase), input.onProgress);
       const processed = await supabase.functions.invoke('video-process', { method: 'POST', body: { id: started.id } });
       if (processed.error) throw await toMarqueeError(processed.error);
       return uploadStatus({ id: started.id });
@@ -183,22 +207,27 @@ export function createVideoUploadsApi(supabase: MarqueeSupabaseClient): VideoUpl
 
     uploadStatus,
 
-    onUploadStatus(id, callback) {
+    async onUploadStatus(id, callback) {
+      requireWebSocket(supabase);
       const channel = supabase
-        .channel(`video-upload-${id}-${Math.random().toString(36).slice(2)}`)
+        .channel(`video-upload:${id}:${Math.random().toString(36).slice(2)}`)
         .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'posts', filter: `id=eq.${id}` }, (change) => {
-          const row = change.new as Record<string, unknown>;
-          callback({
-            id: Number(row.id),
-            upload_status: row.upload_status as VideoUploadState,
-            duration_seconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-            video_quality: (row.video_quality as string | null) ?? null,
-            thumbnail_path: (row.thumbnail_path as string | null) ?? null,
-            media_path: (row.media_path as string | null) ?? null,
-          });
-        })
-        .subscribe();
-      return () => void supabase.removeChannel(channel);
+          callback(statusOfRow(change.new as Record<string, unknown>));
+        });
+      await new Promise<void>((resolve, reject) => {
+        channel.subscribe((status, error) => {
+          if (status === 'SUBSCRIBED') resolve();
+          else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
+            reject(new MarqueeError({ status: 503, code: 'realtime_unavailable', detail: error?.message ?? `Realtime subscription ${status.toLowerCase()}.` }));
+          }
+        });
+      }).catch(async (error: unknown) => {
+        await supabase.removeChannel(channel);
+        throw error;
+      });
+      return async () => {
+        await supabase.removeChannel(channel);
+      };
     },
   };
 }

@@ -7,7 +7,7 @@
 -- Objects: functions public.start_video_upload, public.video_upload_status, service.find_video_upload,
 -- service.begin_video_processing, service.claim_video_processing, service.finish_video_processing,
 -- service.fail_video_processing, private.video_quality_for_height, private.notify_video_ready and its
--- trigger.
+-- trigger; publication supabase_realtime adds posts.
 
 -- Definer: the post is made `uploading` (a server-kept column) with its private upload row; every
 -- rule the posts policies and triggers hold is checked here or by those triggers.
@@ -259,3 +259,7 @@ revoke execute on function service.find_video_upload(uuid, bigint), service.begi
 grant execute on function service.find_video_upload(uuid, bigint), service.begin_video_processing(uuid, bigint), service.claim_video_processing(integer),
   service.finish_video_processing(bigint, numeric, integer, text), service.fail_video_processing(bigint, text)
   to service_role;
+
+-- Clients follow an upload with Realtime postgres_changes on its row (Realtime applies the posts
+-- read policies to each subscriber).
+alter publication supabase_realtime add table public.posts;
