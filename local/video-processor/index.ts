@@ -1,6 +1,6 @@
 /**
  * Marquee Local's video processor service: runs the processor (processor.ts) beside the stack. It
- * wakes on `video_processing` notifications (service.begin_video_processing sends one) and every few
+ * wakes on `video_processing` notifications (service.begin_video_processing sends one) and every 30
  * seconds regardless, for uploads a stopped processor left claimed. One upload at a time: probing and
  * thumbnails are CPU work, and the stack shares its machine.
  */
@@ -9,7 +9,8 @@ import { apiUrl, dbUrl } from '../config/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { claimUploads, processUpload, type ProcessorApi } from './processor.ts';
 
-const SWEEP_MS = 5_000;
+// Notifications wake it at once; the sweep only picks up claims a stopped processor left behind.
+const SWEEP_MS = 30_000;
 
 export interface VideoProcessor {
   close(): Promise<void>;

@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+/** A file that keeps ffprobe or ffmpeg busy longer than this fails its upload rather than the processor. */
+const TOOL_TIMEOUT_MS = 120_000;
 const require = createRequire(import.meta.url);
 
 let binaries: Promise<{ ffprobe: string; ffmpeg: string }> | undefined;
@@ -35,6 +37,7 @@ export async function probeVideo(file: string): Promise<VideoFacts> {
   const { ffprobe } = await tools();
   const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
     maxBuffer: 16 * 1024 * 1024,
+    timeout: TOOL_TIMEOUT_MS,
   }).catch((error: Error & { stderr?: string }) => {
     throw new Error(`ffprobe could not read the file: ${(error.stderr ?? error.message).trim().slice(0, 300)}`);
   });
@@ -55,5 +58,5 @@ export async function writeThumbnail(file: string, atSeconds: number, output: st
   await run(ffmpeg, [
     '-v', 'error', '-y', '-ss', atSeconds.toFixed(3), '-i', file,
     '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '4', '-f', 'image2', output,
-  ]);
+  ], { timeout: TOOL_TIMEOUT_MS });
 }
