@@ -8,7 +8,6 @@
  *
  * @module
  */
-import * as tus from 'tus-js-client';
 import { MarqueeError, toMarqueeError } from './errors.ts';
 import { callRpc } from './rpc.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
@@ -130,13 +129,15 @@ async function endpointOf(supabase: MarqueeSupabaseClient): Promise<{ endpoint: 
   };
 }
 
-function sendResumable(
+async function sendResumable(
   file: unknown,
   started: StartedUpload,
   contentType: string,
   target: { endpoint: string; headers: Record<string, string> },
   onProgress?: (sent: number, total: number) => void,
 ): Promise<void> {
+  // Loaded on first upload: apps that never upload do not carry the TUS client in their bundle.
+  const tus = await import('tus-js-client');
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(file as never, {
       endpoint: target.endpoint,
