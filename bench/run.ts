@@ -2,7 +2,7 @@
  * `npm run bench`: Marquee Local's start-up time, the latency and throughput of a one-row select
  * by primary key under RLS through supabase-js beside the same query sent straight to Postgres with
  * `pg`, and the stack's resident memory idle and under load; then the content benchmark
- * (bench/content.ts) on 1M generated posts. Prints tables; asserts nothing.
+ * (bench/content.ts) on 1M generated posts. The upload benchmark (bench/upload.ts) runs after the first figures. Prints tables; asserts nothing.
  * BENCH_CONTENT=only runs just the content benchmark, BENCH_CONTENT=skip leaves it out. First, without
  * a stack, the SDK's bundle size (bench/sdk-bundle.ts), except with BENCH_CONTENT=only.
  */
@@ -18,6 +18,7 @@ import { findFreePort } from '../local/shared/ports.ts';
 import { authBenchmarks } from './auth.ts';
 import { contentBenchmarks } from './content.ts';
 import { printSdkBundleSizes } from './sdk-bundle.ts';
+import { uploadBenchmark } from './upload.ts';
 import { measure, type RunStats } from './stats.ts';
 import { spawnStack, treeCpuSeconds, treeRssMiB, type StackProcess } from './stack-process.ts';
 
@@ -51,6 +52,7 @@ try {
   console.log(`start to ready: ${cold.readyMs} ms on a new data directory (initdb, bootstrap, migrations, seed), ${stack.readyMs} ms on an existing one`);
 
   if (CONTENT !== 'only') await basicBenchmarks(stack);
+  if (CONTENT !== 'only') console.log(await uploadBenchmark(apiUrl, dbUrl('postgres')));
   if (CONTENT !== 'skip') {
     const content = await contentBenchmarks(apiUrl, dbUrl('supabase_admin'), SECONDS);
     printTable(content.rows, 'content benchmark: 1 client');

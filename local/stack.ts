@@ -12,6 +12,7 @@ import { startPostgres } from './postgres/server.ts';
 import { createRealtimeService } from './realtime/index.ts';
 import { createRestService } from './rest/index.ts';
 import { createStorageService } from './storage/index.ts';
+import { startVideoProcessor } from './video-processor/index.ts';
 import type { Service, ServiceContext } from './shared/context.ts';
 import { createJwtKeys } from './shared/jwt.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -94,6 +95,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const server = await listen(gateway.fetch, config);
     routeUpgrades(server, { '/realtime/v1/': realtime });
     cleanups.push(() => closeServer(server));
+    // Not a Supabase service: it measures uploaded videos through the API above (see local/video-processor).
+    const videoProcessor = await startVideoProcessor(ctx);
+    cleanups.push(() => videoProcessor.close());
 
     return { config, status: statusOf(config), startupMs: Math.round(performance.now() - started), stop };
   } catch (error) {

@@ -21,6 +21,7 @@ import { createSocialApi, type SocialApi } from './social.ts';
 import { createReelsApi, type ReelsApi } from './reels.ts';
 import { createCreatorsApi, type CreatorsApi } from './creators.ts';
 import { createVideosApi, type VideosApi } from './videos.ts';
+import { createVideoUploadsApi, type VideoUploadsApi } from './video-uploads.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import { realtimeTransport, type WebSocketConstructor } from './websocket.ts';
 
@@ -60,8 +61,8 @@ export interface MarqueeNamespaces {
   creators: CreatorsApi;
   /** Moderation: the report types; for admins the queue of reported posts, resolve and dismiss. */
   moderation: ModerationApi;
-  /** Videos (003): list, get, create, update, remove, like, stream, download, the creator dashboard. */
-  videos: VideosApi;
+  /** Videos (003): list, get, create, update, remove, like, stream, download, the creator dashboard; creators' resumable uploads, their status and its changes. */
+  videos: VideosApi & VideoUploadsApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -86,7 +87,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   reels: createReelsApi,
   creators: createCreatorsApi,
   moderation: createModerationApi,
-  videos: createVideosApi,
+  videos: (supabase) => ({ ...createVideosApi(supabase), ...createVideoUploadsApi(supabase) }),
 };
 
 /** The object {@link createMarquee} returns. */

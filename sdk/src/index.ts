@@ -137,4 +137,6 @@ export type {
   VideosApi,
   VideoVisibility,
 } from './videos.ts';
+export { createVideoUploadsApi, VIDEO_CHUNK_BYTES } from './video-uploads.ts';
+export type { UploadVideoInput, VideoFile, VideoUploadsApi, VideoUploadState, VideoUploadStatus } from './video-uploads.ts';
 export type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

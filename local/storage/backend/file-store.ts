@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ERRORS } from '../errors.ts';
@@ -72,16 +72,23 @@ export class FileStore {
   /** Appends to a partial file (resumable uploads), returning its new size. */
   async append(file: string, body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<number> {
     await mkdir(path.dirname(file), { recursive: true });
-    let size = await this.sizeOf(file);
+    const start = await this.sizeOf(file);
+    let size = start;
     const out = createWriteStream(file, { flags: 'a' });
+    let refused = false;
     try {
       for await (const chunk of body) {
         size += chunk.byteLength;
-        if (size > maxBytes) throw ERRORS.entityTooLarge();
+        if (size > maxBytes) {
+          refused = true;
+          throw ERRORS.entityTooLarge();
+        }
         if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
       }
     } finally {
       await new Promise<void>((resolve) => out.end(() => resolve()));
+      // A refused request keeps none of its bytes: the upload's offset is what it was.
+      if (refused) await truncate(file, start);
     }
     return this.sizeOf(file);
   }

@@ -74,6 +74,12 @@ export function tusRoutes(app: Hono, deps: RouteDeps): void {
     await rm(partFile(id), { force: true });
   };
 
+  // storage-api checks the caller's right to write the object on every TUS request, not only at
+  // creation: another user holding the upload URL can neither read its offset, append nor cancel it.
+  const mustMayWrite = (caller: Caller, pending: PendingUpload) =>
+    db.test(caller, 'storage.object.upload', (tx) =>
+      writeObjectRow(tx, { bucketId: pending.bucketId, name: pending.name, owner: caller.owner, version: '1', metadata: null, userMetadata: null }, true));
+
   app.options(BASE, () => new Response(null, {
     status: 204,
     headers: tusHeaders({ 'Tus-Version': TUS_VERSION, 'Tus-Extension': 'creation,termination', 'Tus-Max-Size': String(deps.globalSizeLimit) }),
@@ -118,10 +124,11 @@ export function tusRoutes(app: Hono, deps: RouteDeps): void {
   // Hono answers HEAD with the GET route, without its body.
   app.get(`${BASE}/:id`, async (c) => {
     try {
-      await callerOf(c, jwt);
+      const caller = await callerOf(c, jwt);
       const id = c.req.param('id')!;
       const pending = await load(id);
       if (!pending) return new Response(null, { status: 404, headers: tusHeaders() });
+      await mustMayWrite(caller, pending);
       const offset = await files.sizeOf(partFile(id));
       return new Response(null, {
         status: 200,
@@ -138,6 +145,7 @@ export function tusRoutes(app: Hono, deps: RouteDeps): void {
       const id = c.req.param('id')!;
       const pending = await load(id);
       if (!pending) return new Response(null, { status: 404, headers: tusHeaders() });
+      await mustMayWrite(caller, pending);
       if (c.req.header('content-type') !== 'application/offset+octet-stream') {
         return new Response('Invalid Content-Type', { status: 415, headers: tusHeaders() });
       }
@@ -167,9 +175,11 @@ export function tusRoutes(app: Hono, deps: RouteDeps): void {
 
   app.delete(`${BASE}/:id`, async (c) => {
     try {
-      await callerOf(c, jwt);
+      const caller = await callerOf(c, jwt);
       const id = c.req.param('id')!;
-      if (!(await load(id))) return new Response(null, { status: 404, headers: tusHeaders() });
+      const pending = await load(id);
+      if (!pending) return new Response(null, { status: 404, headers: tusHeaders() });
+      await mustMayWrite(caller, pending);
       await forget(id);
       return new Response(null, { status: 204, headers: tusHeaders() });
     } catch (error) {

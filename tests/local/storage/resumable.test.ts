@@ -88,7 +88,7 @@ describe('resumable uploads', () => {
     expect(intruder.status).toBe(403);
     expect(await intruder.json()).toMatchObject({ statusCode: '403', message: 'new row violates row-level security policy' });
 
-    const tooBig = await create(f.ownerToken, `${f.ownerId}/huge.mp4`, 60 * 1024 * 1024);
+    const tooBig = await create(f.ownerToken, `${f.ownerId}/huge.mp4`, 2 * 1024 * 1024 * 1024); // over the global [storage] limit
     expect(tooBig.status).toBe(413);
 
     const wrongType = await fetch(`${f.storageUrl}/upload/resumable`, {
