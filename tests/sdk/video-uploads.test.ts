@@ -66,6 +66,11 @@ describe('marquee.videos uploads', { timeout: 90_000 }, () => {
     expect(ready).toMatchObject({ video_quality: '720p', thumbnail_path: expect.stringMatching(/\.jpg$/) });
     expect(ready.duration_seconds).toBeGreaterThan(0.5);
     expect(await stored('creator-videos', ready.media_path!)).toBe(true);
+    // The videos API streams an uploaded video from the bucket it was uploaded to.
+    const stream = await creator.videos.stream({ id: started.id });
+    const fetched = await fetch(stream.url);
+    expect(fetched.status).toBe(200);
+    expect((await fetched.arrayBuffer()).byteLength).toBe(mp4.byteLength);
   });
 
   it('onUploadStatus hears a change of the row as it happens', async () => {
