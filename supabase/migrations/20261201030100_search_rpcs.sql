@@ -104,25 +104,26 @@ revoke execute on function private.search_hidden_author_ids() from public;
 grant execute on function private.search_hidden_author_ids() to anon, authenticated, service_role;
 
 -- Invoker (profiles policies apply): the authors whose username matches the query — contains it
--- (wildcards escaped), or is within trigram similarity 0.4 of it (typos) — at most 50, closest first.
+-- (wildcards escaped), or has a part within trigram word similarity 0.5 of it (typos) — at most 50,
+-- closest first.
 create function private.search_matching_authors(p_query text)
 returns uuid[]
 language sql
 stable
 set search_path = ''
-set pg_trgm.similarity_threshold = 0.4
+set pg_trgm.word_similarity_threshold = 0.5
 as $$
   select coalesce(array_agg(m.id), '{}') from (
     select p.id from public.profiles p
     where p.status = 'active'
       and (private.search_norm(p.username::text) like
              '%' || replace(replace(replace(private.search_norm(btrim(p_query)), '\', '\\'), '%', '\%'), '_', '\_') || '%'
-        or private.search_norm(p.username::text) operator(extensions.%) private.search_norm(btrim(p_query)))
-    order by extensions.similarity(private.search_norm(p.username::text), private.search_norm(btrim(p_query))) desc, p.username
+        or private.search_norm(btrim(p_query)) operator(extensions.<%) private.search_norm(p.username::text))
+    order by extensions.word_similarity(private.search_norm(btrim(p_query)), private.search_norm(p.username::text)) desc, p.username
     limit 50
   ) m;
 $$;
-comment on function private.search_matching_authors(text) is 'Active authors whose username contains or nearly matches the query (at most 50).';
+comment on function private.search_matching_authors(text) is 'Active authors whose username contains the query or nearly does (at most 50).';
 revoke execute on function private.search_matching_authors(text) from public;
 grant execute on function private.search_matching_authors(text) to anon, authenticated, service_role;
 
