@@ -111,7 +111,8 @@ describe('search_posts and trending_posts: what is never returned', () => {
   let childReader: Account;
   let admin: Account;
   let suspendedReader: Account;
-  const p: Record<string, number> = {};
+  type Key = 'visible' | 'unlisted' | 'private' | 'moderationHidden' | 'processing' | 'failed' | 'suspendedAuthor' | 'byBlocker' | 'byBlocked' | 'hidden' | 'reported' | 'byChild';
+  const p = {} as Record<Key, number>;
 
   beforeAll(async () => {
     author = await creator(db);
