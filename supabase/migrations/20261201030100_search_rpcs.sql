@@ -1,13 +1,16 @@
 -- Search RPCs (000 §11, 003 "Search Videos", the home screen's trending list) and their helpers.
--- All three public RPCs are security invoker: the posts and profiles policies of the caller apply,
--- and on top of them each returns only searchable posts (public, author active, not hidden by
+-- All three public RPCs are security invoker: the posts and profiles policies of the caller apply to
+-- every item they answer, and on top of them each returns only searchable posts (public, author active, not hidden by
 -- moderation, upload ready), never a post of a user in a block with the caller (either way), one the
 -- caller hid or reported, or — for a caller who is not a child — a child's post. A child is an account
 -- with a verified parent link (public.parent_links); everyone else, signed-out readers included, is
 -- treated as an adult.
+-- Matching runs in definer helpers that filter explicitly as the caller (the exclusions above, from
+-- auth.uid()): under row level security Postgres may not use an index for a condition whose operator
+-- is not leakproof (like, ~), so an invoker query would read every row of the table.
 -- Objects: functions private.search_query_terms, private.search_term_patterns,
--- private.search_hidden_author_ids, private.search_matching_authors, private.search_result_items,
--- public.search_posts, public.trending_posts, public.search_videos.
+-- private.search_hidden_author_ids, private.search_matching_authors, private.search_post_candidates,
+-- private.search_result_items, public.search_posts, public.trending_posts.
 
 -- Invoker: text only. The query's words (normalised, alphanumeric runs, 3+ characters, at most 8),
 -- or 400 {"<field>": [...]} for an empty, too long or wildcard-and-quote-only query. Words are runs of
@@ -103,13 +106,15 @@ comment on function private.search_hidden_author_ids() is 'Authors search hides 
 revoke execute on function private.search_hidden_author_ids() from public;
 grant execute on function private.search_hidden_author_ids() to anon, authenticated, service_role;
 
--- Invoker (profiles policies apply): the authors whose username matches the query — contains it
+-- Definer (profiles' policies would keep the trigram index out; see the header): active authors only,
+-- and their posts then pass the caller's exclusions. The authors whose username matches the query — contains it
 -- (wildcards escaped), or has a part within trigram word similarity 0.5 of it (typos) — at most 50,
 -- closest first.
 create function private.search_matching_authors(p_query text)
 returns uuid[]
 language sql
 stable
+security definer
 set search_path = ''
 set pg_trgm.word_similarity_threshold = 0.5
 as $$
@@ -167,7 +172,74 @@ grant execute on function private.search_result_items(bigint[], integer[]) to an
 -- 1 the title matches, 2 it is a reel (reel or YouTube short), 3 the author's username matches,
 -- 4 the description matches. Within a priority: trending score, then newest id. Each priority is its
 -- own query ordered like posts_search_trending_idx and limited to the rows the page needs, so a page
--- never sorts every match of a common word. Answer: {query, page, page_size, next, results}.
+-- never sorts every match of a common word.
+-- Definer, filtering as the caller (see the header): searchable posts, minus the authors
+-- search_hidden_author_ids names and the posts the caller hid or reported. At most p_limit rows from
+-- p_offset, with their priority and score.
+create function private.search_post_candidates(
+  p_patterns text[], p_authors uuid[], p_offset integer, p_limit integer
+)
+returns table (id bigint, priority integer, score double precision)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_hidden uuid[] := private.search_hidden_author_ids();
+  v_excluded bigint[] := '{}';
+  v_title text := 'true';
+  v_description text := 'true';
+begin
+  if auth.uid() is not null then
+    v_excluded := private.viewer_excluded_post_ids();
+  end if;
+  for i in 1 .. cardinality(p_patterns) loop
+    v_title := v_title || format(' and private.search_norm(p.post_title) ~ %L', p_patterns[i]);
+    v_description := v_description || format(' and private.search_norm(p.post_description) ~ %L', p_patterns[i]);
+  end loop;
+  return query execute format($q$
+    select id, priority, score from (
+      (select p.id, 1 as priority, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at) as score
+       from public.posts p
+       where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
+         and %1$s and not (p.created_by = any ($1)) and not (p.id = any ($2))
+       order by 3 desc, p.id desc limit $4)
+      union all
+      (select p.id, 2, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
+       from public.posts p
+       where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
+         and p.post_type in ('reel', 'youtube_reel') and not (%1$s) and (%2$s or p.created_by = any ($3))
+         and not (p.created_by = any ($1)) and not (p.id = any ($2))
+       order by 3 desc, p.id desc limit $4)
+      union all
+      (select p.id, 3, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
+       from public.posts p
+       where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
+         and p.post_type not in ('reel', 'youtube_reel') and not (%1$s) and p.created_by = any ($3)
+         and not (p.created_by = any ($1)) and not (p.id = any ($2))
+       order by 3 desc, p.id desc limit $4)
+      union all
+      (select p.id, 4, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
+       from public.posts p
+       where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
+         and p.post_type not in ('reel', 'youtube_reel') and not (%1$s) and not (p.created_by = any ($3)) and %2$s
+         and not (p.created_by = any ($1)) and not (p.id = any ($2))
+       order by 3 desc, p.id desc limit $4)
+    ) tiers
+    order by priority, score desc, id desc
+    offset $5 limit $6$q$, v_title, v_description)
+  using v_hidden, v_excluded, p_authors, p_offset + p_limit, p_offset, p_limit;
+end;
+$$;
+comment on function private.search_post_candidates(text[], uuid[], integer, integer) is
+  'Ranked search matches (id, priority, score) the caller may be shown: searchable, not hidden from them; one page.';
+revoke execute on function private.search_post_candidates(text[], uuid[], integer, integer) from public;
+grant execute on function private.search_post_candidates(text[], uuid[], integer, integer) to anon, authenticated, service_role;
+
+-- 000 §11 GET /api/search/?query= (see search_post_candidates for matching and ranking). Invoker:
+-- the items are read under the caller's policies. Answer: {query, page, page_size, next, previous,
+-- results}; no count, so a page costs only the rows it shows.
 create function public.search_posts(p_query text, p_page integer default 1, p_page_size integer default 20)
 returns jsonb
 language plpgsql
@@ -177,63 +249,14 @@ as $$
 declare
   v_size integer := private.page_size_within(p_page, p_page_size, 50);
   v_terms text[] := private.search_query_terms(p_query);
-  v_patterns text[] := private.search_term_patterns(v_terms);
-  v_authors uuid[] := private.search_matching_authors(p_query);
-  v_hidden uuid[] := private.search_hidden_author_ids();
-  v_excluded bigint[] := '{}';
-  v_need integer := p_page * v_size + 1;
-  v_title text := '';
-  v_description text := '';
-  v_sql text;
   v_ids bigint[];
   v_priorities integer[];
 begin
-  if auth.uid() is not null then
-    v_excluded := private.viewer_excluded_post_ids();
-  end if;
-  for i in 1 .. cardinality(v_patterns) loop
-    v_title := v_title || format(' and private.search_norm(p.post_title) ~ %L', v_patterns[i]);
-    v_description := v_description || format(' and private.search_norm(p.post_description) ~ %L', v_patterns[i]);
-  end loop;
-  v_title := 'true' || v_title;
-  v_description := 'true' || v_description;
-  v_sql := format($q$
-    select array_agg(id order by priority, score desc, id desc), array_agg(priority order by priority, score desc, id desc)
-    from (
-      select id, priority, score from (
-        (select p.id, 1 as priority, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at) as score
-         from public.posts p
-         where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
-           and %1$s and not (p.created_by = any ($1)) and not (p.id = any ($2))
-         order by 3 desc, p.id desc limit $4)
-        union all
-        (select p.id, 2, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
-         from public.posts p
-         where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
-           and p.post_type in ('reel', 'youtube_reel') and not (%1$s) and (%2$s or p.created_by = any ($3))
-           and not (p.created_by = any ($1)) and not (p.id = any ($2))
-         order by 3 desc, p.id desc limit $4)
-        union all
-        (select p.id, 3, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
-         from public.posts p
-         where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
-           and p.post_type not in ('reel', 'youtube_reel') and not (%1$s) and p.created_by = any ($3)
-           and not (p.created_by = any ($1)) and not (p.id = any ($2))
-         order by 3 desc, p.id desc limit $4)
-        union all
-        (select p.id, 4, private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
-         from public.posts p
-         where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.upload_status = 'ready'
-           and p.post_type not in ('reel', 'youtube_reel') and not (%1$s) and not (p.created_by = any ($3)) and %2$s
-           and not (p.created_by = any ($1)) and not (p.id = any ($2))
-         order by 3 desc, p.id desc limit $4)
-      ) tiers
-      order by priority, score desc, id desc
-      offset $5 limit $6
-    ) page$q$, v_title, v_description);
-  execute v_sql into v_ids, v_priorities using v_hidden, v_excluded, v_authors, v_need, (p_page - 1) * v_size, v_size + 1;
-  v_ids := coalesce(v_ids, '{}');
-  v_priorities := coalesce(v_priorities, '{}');
+  select coalesce(array_agg(c.id order by c.priority, c.score desc, c.id desc), '{}'),
+         coalesce(array_agg(c.priority order by c.priority, c.score desc, c.id desc), '{}')
+    into v_ids, v_priorities
+  from private.search_post_candidates(private.search_term_patterns(v_terms), private.search_matching_authors(p_query),
+    (p_page - 1) * v_size, v_size + 1) c;
   return jsonb_build_object(
     'query', btrim(p_query),
     'page', p_page,
