@@ -13,6 +13,7 @@ import { createNotificationsApi, type NotificationsApi } from './notifications.t
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createPostInteractionsApi, type PostInteractionsApi } from './post-interactions.ts';
 import { createPostListsApi, type PostListsApi } from './post-lists.ts';
+import { createSearchApi, type SearchApi } from './search.ts';
 import { createPostTagsApi, type PostTagsApi } from './post-tags.ts';
 import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
@@ -53,6 +54,8 @@ export interface MarqueeNamespaces {
   forum: ForumApi;
   /** The reels list (public reels and YouTube shorts, newest first). */
   reels: ReelsApi;
+  /** Search (posts, reels, videos with facets) and the trending list. */
+  search: SearchApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -75,6 +78,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   comments: createCommentsApi,
   forum: createForumApi,
   reels: createReelsApi,
+  search: createSearchApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -658,6 +658,9 @@ isOneToOne: false
 "report_post":
 { Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
                            },
+"search_posts":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_query": string }; Returns: Json
+                           },
 "search_profiles":
 { Args: { "p_query": string }; Returns: {
               "blocked_by_user": boolean | null,
@@ -683,6 +686,9 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"search_videos":
+{ Args: { "p_category"?: string,"p_duration_max"?: number,"p_duration_min"?: number,"p_ordering"?: string,"p_page"?: number,"p_page_size"?: number,"p_q": string,"p_quality"?: string }; Returns: Json
+                           },
 "send_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
@@ -697,6 +703,9 @@ isOneToOne: false
                            },
 "toggle_follow":
 { Args: { "p_user_id": string }; Returns: Json
+                           },
+"trending_posts":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_type"?: Database["public"]['Enums']["post_type"] }; Returns: Json
                            },
 "unfriend":
 { Args: { "p_user_id": string }; Returns: Json
