@@ -1,7 +1,9 @@
 /**
  * search: public search, signed in or not (verify_jwt = false; a token that is sent must be valid).
- * Every route runs its RPC as the caller (their token, or the anon key), so the posts and profiles
- * policies and the RPCs' own exclusions (blocks both ways, the caller's hides and reports, private and
+ * A signed-in caller's RPC runs as them (their token), so the posts and profiles policies and the
+ * RPCs' own exclusions apply exactly as through REST. The RPCs are not executable by anon (no definer
+ * code is), so a signed-out caller's RPC runs as service_role without a user: auth.uid() is null and
+ * the RPCs filter explicitly as a signed-out adult. The exclusions (blocks both ways, the caller's hides and reports, private and
  * unlisted, moderation-hidden, not-ready uploads, children's posts for adults) apply exactly as
  * through REST.
  * - `GET /search?query=dance&page=1&page_size=20` → `200 {query, page, page_size, next, previous,
@@ -14,6 +16,7 @@
  * a page past the last → `404 {"detail": "Invalid page."}`; an invalid token → 401.
  */
 import { createClient } from 'npm:@supabase/supabase-js@2';
+import { decodeJwt } from 'npm:jose@5';
 import { handleCors } from '../_shared/cors.ts';
 import { detailError, type FieldErrors, json, notFound, unauthorized, validationError } from '../_shared/errors.ts';
 import { unexpected } from '../_shared/handler.ts';
@@ -48,6 +51,23 @@ function refusal(error: RpcError, status: number): Response {
   return unexpected();
 }
 
+/**
+ * The caller's token when it names a user (PostgREST verifies it on the RPC call: a forged one is a
+ * 401 there), null when signed out (no token, or the anon key), false when it is not a JWT at all.
+ */
+function signedInToken(req: Request): string | null | false {
+  const header = req.headers.get('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) return false;
+  try {
+    const claims = decodeJwt(match[1]!);
+    return claims.role === 'anon' ? null : match[1]!;
+  } catch {
+    return false;
+  }
+}
+
 async function handle(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const sub = '/' + url.pathname.replace(/^\/*search/, '').replace(/^\/+|\/+$/g, '');
@@ -59,11 +79,11 @@ async function handle(req: Request): Promise<Response> {
   const { args, errors } = route.read(url.searchParams);
   if (Object.keys(errors).length > 0) return validationError(errors);
 
-  const anonKey = env('SUPABASE_ANON_KEY');
-  const authorization = req.headers.get('authorization') ?? `Bearer ${anonKey}`;
-  const client = createClient(env('SUPABASE_URL'), anonKey, {
+  const userToken = signedInToken(req);
+  if (userToken === false) return unauthorized('Invalid or expired token.');
+  const client = createClient(env('SUPABASE_URL'), userToken ? env('SUPABASE_ANON_KEY') : env('SUPABASE_SERVICE_ROLE_KEY'), {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { headers: { Authorization: authorization } },
+    ...(userToken ? { global: { headers: { Authorization: `Bearer ${userToken}` } } } : {}),
   });
   const { data, error, status } = await client.rpc(route.rpc, args);
   if (error) return refusal(error, status);

@@ -3,7 +3,9 @@
  * security-invoker RPC (`search_posts`, `search_videos`, `trending_posts`) — the same SQL the `search`
  * edge function calls — so the caller's policies and search's exclusions (blocks both ways, their
  * hides and reports, private and unlisted posts, moderation-hidden posts, unfinished uploads,
- * children's posts for adults) hold whichever door is used. Bad input comes back as a 400
+ * children's posts for adults) hold whichever door is used. The RPCs need a signed-in client (a
+ * signed-out one gets a 401); signed-out apps call the `search` function
+ * (`supabase.functions.invoke('search?query=dance', { method: 'GET' })`). Bad input comes back as a 400
  * {@link MarqueeError} with `fields` (`query`, `q`, `quality`…), from the database.
  *
  * @module

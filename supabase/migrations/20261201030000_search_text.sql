@@ -56,6 +56,9 @@ create table private.search_words (
 );
 comment on table private.search_words is 'Distinct normalised words of post titles and descriptions: the vocabulary typo-tolerant search corrects queries against.';
 create index search_words_trgm_idx on private.search_words using gin (word extensions.gin_trgm_ops);
+-- No policies: only definer functions (owned by postgres) read or write it.
+alter table private.search_words enable row level security;
+revoke all on private.search_words from anon, authenticated;
 
 create function private.search_words_of(p_text text)
 returns setof text

@@ -5,6 +5,9 @@
 -- caller hid or reported, or — for a caller who is not a child — a child's post. A child is an account
 -- with a verified parent link (public.parent_links); everyone else, signed-out readers included, is
 -- treated as an adult.
+-- Signed in, like profile search: the caller's age (child or not) is known, and no definer code is
+-- executable by anon. Signed-out readers search through the search function, which calls these RPCs
+-- as service_role without a user: auth.uid() is null, so they get a signed-out adult's results.
 -- Matching runs in definer helpers that filter explicitly as the caller (the exclusions above, from
 -- auth.uid()): under row level security Postgres may not use an index for a condition whose operator
 -- is not leakproof (like, ~), so an invoker query would read every row of the table.
@@ -79,8 +82,8 @@ as $$
   ) x;
 $$;
 comment on function private.search_term_patterns(text[]) is 'One regex alternation per query term: the term and known words within 1-2 edits of it.';
-revoke execute on function private.search_term_patterns(text[]) from public;
-grant execute on function private.search_term_patterns(text[]) to anon, authenticated, service_role;
+revoke execute on function private.search_term_patterns(text[]) from public, anon;
+grant execute on function private.search_term_patterns(text[]) to authenticated, service_role;
 
 -- Definer: blocks and parent links are not readable across users. Authors whose posts search never
 -- shows the caller: users in a block with them (either way) and, unless the caller is a child
@@ -103,8 +106,8 @@ as $$
   ) x;
 $$;
 comment on function private.search_hidden_author_ids() is 'Authors search hides from the caller: blocked either way, and children unless the caller is a child.';
-revoke execute on function private.search_hidden_author_ids() from public;
-grant execute on function private.search_hidden_author_ids() to anon, authenticated, service_role;
+revoke execute on function private.search_hidden_author_ids() from public, anon;
+grant execute on function private.search_hidden_author_ids() to authenticated, service_role;
 
 -- Definer (profiles' policies would keep the trigram index out; see the header): active authors only,
 -- and their posts then pass the caller's exclusions. The authors whose username matches the query — contains it
@@ -129,8 +132,8 @@ as $$
   ) m;
 $$;
 comment on function private.search_matching_authors(text) is 'Active authors whose username contains the query or nearly does (at most 50).';
-revoke execute on function private.search_matching_authors(text) from public;
-grant execute on function private.search_matching_authors(text) to anon, authenticated, service_role;
+revoke execute on function private.search_matching_authors(text) from public, anon;
+grant execute on function private.search_matching_authors(text) to authenticated, service_role;
 
 -- Invoker: 000 §11's result items for these ids in order, with their priorities.
 create function private.search_result_items(p_ids bigint[], p_priorities integer[])
@@ -234,8 +237,8 @@ end;
 $$;
 comment on function private.search_post_candidates(text[], uuid[], integer, integer) is
   'Ranked search matches (id, priority, score) the caller may be shown: searchable, not hidden from them; one page.';
-revoke execute on function private.search_post_candidates(text[], uuid[], integer, integer) from public;
-grant execute on function private.search_post_candidates(text[], uuid[], integer, integer) to anon, authenticated, service_role;
+revoke execute on function private.search_post_candidates(text[], uuid[], integer, integer) from public, anon;
+grant execute on function private.search_post_candidates(text[], uuid[], integer, integer) to authenticated, service_role;
 
 -- 000 §11 GET /api/search/?query= (see search_post_candidates for matching and ranking). Invoker:
 -- the items are read under the caller's policies. Answer: {query, page, page_size, next, previous,
@@ -269,7 +272,8 @@ end;
 $$;
 comment on function public.search_posts(text, integer, integer) is
   '000 GET /api/search/?query=: searchable posts by title, description or creator username, ranked by 000''s priority table then trending score; typo-tolerant, paged.';
-grant execute on function public.search_posts(text, integer, integer) to anon, authenticated, service_role;
+revoke execute on function public.search_posts(text, integer, integer) from public, anon;
+grant execute on function public.search_posts(text, integer, integer) to authenticated, service_role;
 
 -- The home screen's trending list: searchable posts (optionally of one type) by trending score,
 -- a walk of posts_search_trending_idx. Same items and exclusions as search; priority is null.
@@ -306,4 +310,5 @@ end;
 $$;
 comment on function public.trending_posts(integer, integer, public.post_type) is
   'Home screen trending list: searchable posts the caller may see by trending score (see private.trending_score), paged.';
-grant execute on function public.trending_posts(integer, integer, public.post_type) to anon, authenticated, service_role;
+revoke execute on function public.trending_posts(integer, integer, public.post_type) from public, anon;
+grant execute on function public.trending_posts(integer, integer, public.post_type) to authenticated, service_role;

@@ -67,8 +67,8 @@ begin
 end;
 $$;
 comment on function private.video_search_matches(text[], numeric, numeric) is 'Ready public videos matching the patterns and duration range that the caller may be shown.';
-revoke execute on function private.video_search_matches(text[], numeric, numeric) from public;
-grant execute on function private.video_search_matches(text[], numeric, numeric) to anon, authenticated, service_role;
+revoke execute on function private.video_search_matches(text[], numeric, numeric) from public, anon;
+grant execute on function private.video_search_matches(text[], numeric, numeric) to authenticated, service_role;
 
 create function public.search_videos(
   p_q text,
@@ -148,4 +148,5 @@ end;
 $$;
 comment on function public.search_videos(text, text, numeric, numeric, text, text, integer, integer) is
   '003 GET /api/videos/search/: ready public videos the caller may see by q (typo-tolerant), category, duration and quality; ordering; paged; facets.';
-grant execute on function public.search_videos(text, text, numeric, numeric, text, text, integer, integer) to anon, authenticated, service_role;
+revoke execute on function public.search_videos(text, text, numeric, numeric, text, text, integer, integer) from public, anon;
+grant execute on function public.search_videos(text, text, numeric, numeric, text, text, integer, integer) to authenticated, service_role;

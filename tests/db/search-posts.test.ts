@@ -1,13 +1,16 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAccount, asAdmin, asAnon, asCreator, asVisitor, connectAsPostgres, runAs, type Actor } from '../helpers/db.ts';
+import { asAccount, asAdmin, asAnon, asCreator, asServiceRole, asVisitor, connectAsPostgres, runAs, sqlstateOf, type Actor } from '../helpers/db.ts';
 import { createAccount, type Account } from './accounts-fixtures.ts';
 import { creator, makeChild, randomWord, searchPost, transposed, type SearchAnswer } from './search-fixtures.ts';
 
 /**
  * search_posts and trending_posts (000 §11 and the home screen): the priority table, the trending
  * tie-break, typo tolerance, prefixes and accents, every exclusion as each role, and bad input.
+ * Signed-out readers reach these RPCs only through the search function, which calls them as
+ * service_role without a user (`signedOut` here); anon itself may not execute them.
  */
+const signedOut = asServiceRole;
 let db: pg.Client;
 
 const search = (actor: Actor, query: string | null, page = 1, size = 50) =>
@@ -52,24 +55,24 @@ describe('search_posts: 000 §11 priorities, then trending score', () => {
   });
 
   it('ranks title (1), reel (2), username (3), description (4), each by trending score', async () => {
-    const answer = await search(asAnon(), word);
+    const answer = await search(signedOut(), word);
     expect(ids(answer)).toEqual([p.titleTrending, p.title, p.reel, p.reelByFan, p.byFan, p.description]);
     expect(answer.results.map((r) => r.priority)).toEqual([1, 1, 2, 2, 3, 4]);
     expect(answer.query).toBe(word);
   });
 
   it('breaks ties by the trending score: more engagement first, newer first at equal engagement', async () => {
-    const answer = await search(asAnon(), word);
+    const answer = await search(signedOut(), word);
     const [first, second] = answer.results;
     expect(first!.trending_score).toBeGreaterThan(second!.trending_score);
     const newer = await searchPost(db, author, { title: `${word} fresh`, createdAt: '2026-11-02T12:00:00Z' });
-    const again = await search(asAnon(), word);
+    const again = await search(signedOut(), word);
     expect(ids(again).slice(0, 3)).toEqual([newer, p.titleTrending, p.title]);
     await db.query('delete from public.posts where id = $1', [newer]);
   });
 
   it('answers 000 §11 items: created_by is the username, reels carry reels_data', async () => {
-    const answer = await search(asAnon(), word);
+    const answer = await search(signedOut(), word);
     const reel = answer.results.find((r) => Number(r.id) === p.reel)!;
     expect(reel).toMatchObject({ post_title: 'Moves', post_type: 'reel', post_description: `a ${word} reel`, created_by: author.username, priority: 2 });
     expect(reel.reels_data).toMatchObject({ post: p.reel });
@@ -78,23 +81,23 @@ describe('search_posts: 000 §11 priorities, then trending score', () => {
   });
 
   it('forgives typos (a swap of two letters), matches prefixes, capitals and accents', async () => {
-    const expected = ids(await search(asAnon(), word));
-    expect(ids(await search(asAnon(), transposed(word)))).toEqual(expected);
-    expect(ids(await search(asAnon(), word.slice(0, 6))).filter((id) => expected.includes(id))).toEqual(expected);
-    expect(ids(await search(asAnon(), `  ${word.toUpperCase()}  `))).toEqual(expected);
+    const expected = ids(await search(signedOut(), word));
+    expect(ids(await search(signedOut(), transposed(word)))).toEqual(expected);
+    expect(ids(await search(signedOut(), word.slice(0, 6))).filter((id) => expected.includes(id))).toEqual(expected);
+    expect(ids(await search(signedOut(), `  ${word.toUpperCase()}  `))).toEqual(expected);
     const accented = await searchPost(db, author, { title: `Crème brûlée ${word}x` });
-    expect(ids(await search(asAnon(), `creme brulee ${word}x`))).toEqual([accented]);
+    expect(ids(await search(signedOut(), `creme brulee ${word}x`))).toEqual([accented]);
   });
 
   it('a username typo still finds the author', async () => {
-    const answer = await search(asAnon(), `${transposed(word)}_fan`);
+    const answer = await search(signedOut(), `${transposed(word)}_fan`);
     expect(ids(answer)).toEqual(expect.arrayContaining([p.byFan, p.reelByFan]));
   });
 
   it('pages: page_size, next and previous', async () => {
-    const all = ids(await search(asAnon(), word));
+    const all = ids(await search(signedOut(), word));
     const pages: SearchAnswer[] = [];
-    for (let page = 1; page === 1 || pages.at(-1)!.next !== null; page++) pages.push(await search(asAnon(), word, page, 2));
+    for (let page = 1; page === 1 || pages.at(-1)!.next !== null; page++) pages.push(await search(signedOut(), word, page, 2));
     expect(pages.flatMap(ids)).toEqual(all);
     expect(pages.length).toBe(Math.ceil(all.length / 2));
     expect(pages.map((page) => [page.page_size, page.previous])).toEqual(pages.map((_, i) => [2, i === 0 ? null : i]));
@@ -146,7 +149,7 @@ describe('search_posts and trending_posts: what is never returned', () => {
 
   const everyoneSees = () => [p.visible, p.byBlocker, p.byBlocked, p.hidden, p.reported];
   const cases: Array<[string, () => Actor, () => number[]]> = [
-    ['anon (an adult): no child, unlisted, private, moderated, unready or suspended author', asAnon, everyoneSees],
+    ['signed out (an adult): no child, unlisted, private, moderated, unready or suspended author', signedOut, everyoneSees],
     ['the reader: minus both sides of their blocks and what they hid or reported', () => asVisitor(reader), () => [p.visible]],
     ['a child: children\'s posts too', () => asVisitor(childReader), () => [...everyoneSees(), p.byChild]],
     ['an admin: the same public rules (search shows no moderated or private posts)', () => asAdmin(admin), everyoneSees],
@@ -168,6 +171,15 @@ describe('search_posts and trending_posts: what is never returned', () => {
   });
 });
 
+describe('search_posts: who may call it', () => {
+  it('anon may not execute the search RPCs or their definer helpers (42501)', async () => {
+    for (const sql of ["select public.search_posts('dance')", 'select public.trending_posts()', "select public.search_videos('dance')",
+      "select * from private.search_post_candidates('{dance}', '{}', 0, 10)", 'select private.search_hidden_author_ids()']) {
+      expect(await sqlstateOf(runAs(db, asAnon(), (c) => c.query(sql))), sql).toBe('42501');
+    }
+  });
+});
+
 describe('search_posts: bad input is a 400 naming the field, never a pattern', () => {
   const refusals: Array<[string, string | null, string]> = [
     ['null', null, 'This field may not be blank.'],
@@ -179,12 +191,12 @@ describe('search_posts: bad input is a 400 naming the field, never a pattern', (
     ['regex and like syntax around short words', '.* a% (b|c) ?', 'Enter a search term with at least 3 letters or digits; wildcards and quotes are not search terms.'],
   ];
   it.each(refusals)('%s', async (_name, query, message) => {
-    expect(await refusal(asAnon(), query)).toEqual({ code: '23514', detail: { query: [message] } });
+    expect(await refusal(signedOut(), query)).toEqual({ code: '23514', detail: { query: [message] } });
   });
 
   it('200 characters are fine; a bad page is a 400 on page', async () => {
-    expect((await search(asAnon(), `${randomWord(10)} `.repeat(18).slice(0, 200))).results).toEqual([]);
-    expect(await refusal(asAnon(), 'dance', 0)).toEqual({ code: '23514', detail: { page: ['A valid integer greater than or equal to 1 is required.'] } });
+    expect((await search(signedOut(), `${randomWord(10)} `.repeat(18).slice(0, 200))).results).toEqual([]);
+    expect(await refusal(signedOut(), 'dance', 0)).toEqual({ code: '23514', detail: { page: ['A valid integer greater than or equal to 1 is required.'] } });
   });
 
   it('wildcards, quotes and regex characters inside a query match nothing more than its words', async () => {
@@ -193,7 +205,7 @@ describe('search_posts: bad input is a 400 naming the field, never a pattern', (
     const post = await searchPost(db, author, { title: `${word} clip` });
     await searchPost(db, author, { title: `${word.slice(0, 4)}zzzzzz other` });
     for (const query of [`${word}%`, `%${word}`, `'${word}'`, `${word}.*`, `"${word}"`, `${word}\\`, `(${word})|.*`]) {
-      expect(ids(await search(asAnon(), query))).toEqual([post]);
+      expect(ids(await search(signedOut(), query))).toEqual([post]);
     }
   });
 });

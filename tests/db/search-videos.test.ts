@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAnon, asVisitor, connectAsPostgres, runAs, type Actor } from '../helpers/db.ts';
+import { asServiceRole, asVisitor, connectAsPostgres, runAs, type Actor } from '../helpers/db.ts';
 import { createAccount, type Account } from './accounts-fixtures.ts';
 import { creator, randomWord, searchPost, transposed } from './search-fixtures.ts';
 
@@ -32,7 +32,8 @@ interface Params {
   ordering?: string;
   page?: number;
 }
-const searchVideos = (params: Params, actor: Actor = asAnon()) =>
+/** Signed out: as the search function calls it, service_role without a user. */
+const searchVideos = (params: Params, actor: Actor = asServiceRole()) =>
   runAs(db, actor, async (c) =>
     (await c.query('select public.search_videos($1, $2, $3, $4, $5, $6, $7, 20) as r', [
       params.q ?? word, params.category ?? null, params.min ?? null, params.max ?? null, params.quality ?? null, params.ordering ?? 'relevance', params.page ?? 1,
@@ -79,7 +80,7 @@ describe('search_videos', () => {
     expect(page.results[0]).toMatchObject({ id: v.two, category: 'Dance', video_quality: '1080p', duration_seconds: 600, upload_status: 'ready', post_type: 'video' });
   });
 
-  it('anon sees the video the reader hid; nobody sees processing, moderated or non-video posts', async () => {
+  it('a signed-out reader sees the video the reader hid; nobody sees processing, moderated or non-video posts', async () => {
     expect(ids(await searchVideos({})).sort()).toEqual([v.one, v.two, v.three, v.hidden].sort());
   });
 

@@ -7,10 +7,11 @@ import { signedIn } from '../db/interactions-fixtures.ts';
 import { anonClient } from '../helpers/clients.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 
-/** `marquee.search` over the real stack: query, videos, trending, and bad input as MarqueeErrors with fields. */
+/** `marquee.search` over the real stack (signed in; signed out it is a 401 — the function is that door): query, videos, trending, bad input. */
 let db: pg.Client;
 let anon: Marquee;
 let reader: Marquee;
+let author_: Marquee;
 let author: Account;
 const word = randomWord();
 const p: Record<'title' | 'description' | 'hidden' | 'video', number> = {} as never;
@@ -21,6 +22,7 @@ beforeAll(async () => {
   const viewer = await signedIn(db);
   anon = createMarquee({ client: anonClient() as unknown as MarqueeSupabaseClient });
   reader = createMarquee({ client: viewer.client as unknown as MarqueeSupabaseClient });
+  author_ = createMarquee({ client: (await signedIn(db)).client as unknown as MarqueeSupabaseClient });
   p.title = await searchPost(db, author, { title: `${word} in the title` });
   p.description = await searchPost(db, author, { title: 'Other', description: `${word} in the description` });
   p.hidden = await searchPost(db, author, { title: `${word} hidden` });
@@ -42,28 +44,32 @@ describe('marquee.search', () => {
     ]);
     expect(page.results.map((r) => r.id)).toEqual(expect.arrayContaining([p.title, p.video]));
     expect(page.results.map((r) => r.id)).not.toContain(p.hidden);
-    expect((await anon.search.query({ query: word })).results.map((r) => r.id)).toContain(p.hidden);
+    expect((await author_.search.query({ query: word })).results.map((r) => r.id)).toContain(p.hidden);
     expect(page.results[0]!.created_by).toBe(author.username);
   });
 
   it('videos: filters and facets', async () => {
-    const page = await anon.search.videos({ q: word, quality: '1080p', duration_max: 60, ordering: '-created_at' });
+    const page = await reader.search.videos({ q: word, quality: '1080p', duration_max: 60, ordering: '-created_at' });
     expect(page).toMatchObject({ count: 1, results: [{ id: p.video, category: 'Music' }], facets: { categories: [{ name: 'Music', count: 1 }], qualities: [{ name: '1080p', count: 1 }] } });
   });
 
   it('trending: a page of results by trending score', async () => {
-    const page = await anon.search.trending({ page_size: 5 });
+    const page = await reader.search.trending({ page_size: 5 });
     const scores = page.results.map((r) => r.trending_score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(page.page_size).toBe(5);
   });
 
+  it('signed out, the RPCs answer 401', async () => {
+    expect(await caught(anon.search.query({ query: word }))).toMatchObject({ status: 401 });
+  });
+
   it('bad input is a 400 MarqueeError with fields, from the database', async () => {
-    const blank = await caught(anon.search.query({ query: '  ' }));
+    const blank = await caught(reader.search.query({ query: '  ' }));
     expect(isMarqueeError(blank) && blank.status).toBe(400);
     expect(blank).toMatchObject({ fields: { query: ['This field may not be blank.'] } });
-    expect(await caught(anon.search.query({ query: `%'"_` }))).toMatchObject({ status: 400, fields: { query: [expect.stringContaining('wildcards and quotes')] } });
-    expect(await caught(anon.search.videos({ q: word, quality: '8k' as never }))).toMatchObject({ status: 400, fields: { quality: ['"8k" is not a valid choice.'] } });
-    expect(await caught(anon.search.trending({ page: 0 }))).toMatchObject({ status: 400, fields: { page: [expect.any(String)] } });
+    expect(await caught(reader.search.query({ query: `%'"_` }))).toMatchObject({ status: 400, fields: { query: [expect.stringContaining('wildcards and quotes')] } });
+    expect(await caught(reader.search.videos({ q: word, quality: '8k' as never }))).toMatchObject({ status: 400, fields: { quality: ['"8k" is not a valid choice.'] } });
+    expect(await caught(reader.search.trending({ page: 0 }))).toMatchObject({ status: 400, fields: { page: [expect.any(String)] } });
   });
 });

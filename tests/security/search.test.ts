@@ -28,7 +28,9 @@ async function fn(path: string, token?: string): Promise<{ status: number; body:
   return { status: response.status, body: (await response.json()) as unknown };
 }
 const ids = (body: unknown) => (body as SearchAnswer).results.map((r) => Number(r.id));
-const rpcSearch = async (token: string | null, query = word) => ids((await rawRest('POST', 'rpc/search_posts', token, { p_query: query, p_page_size: 50 })).body);
+const rpcSearch = async (token: string, query = word) => ids((await rawRest('POST', 'rpc/search_posts', token, { p_query: query, p_page_size: 50 })).body);
+/** Signed out, search goes through the function (anon may not execute the RPCs). */
+const signedOutSearch = async (query = word) => ids((await fn(`search?query=${encodeURIComponent(query)}&page_size=50`)).body);
 
 beforeAll(async () => {
   db = await connectAsPostgres();
@@ -57,8 +59,8 @@ afterAll(async () => {
 describe('search walls', { timeout: 90_000 }, () => {
   it('raw REST and the function answer the same, and never unlisted, private, moderated, unready or children\'s posts', async () => {
     const adult = [p.visible, p.byReader, p.hidden].sort();
-    expect((await rpcSearch(null)).sort()).toEqual(adult);
-    expect(ids((await fn(`search?query=${word}`)).body).sort()).toEqual(adult);
+    expect((await signedOutSearch()).sort()).toEqual(adult);
+    expect(ids((await fn(`search?query=${word}`, suspended.token)).body).sort()).toEqual(adult);
     expect((await rpcSearch(suspended.token)).sort()).toEqual(adult);
     expect((await rpcSearch(child.token)).sort()).toEqual([...adult, p.byChild].sort());
   });
@@ -79,11 +81,11 @@ describe('search walls', { timeout: 90_000 }, () => {
 
   it('a post made private or hidden by moderation leaves search at once', async () => {
     const post = await searchPost(db, author, { title: `${word} soon private` });
-    expect(await rpcSearch(null)).toContain(post);
+    expect(await signedOutSearch()).toContain(post);
     await db.query(`update public.posts set visibility = 'private' where id = $1`, [post]);
-    expect(await rpcSearch(null)).not.toContain(post);
+    expect(await signedOutSearch()).not.toContain(post);
     await db.query(`update public.posts set visibility = 'public', moderation_hidden_at = now() where id = $1`, [post]);
-    expect(await rpcSearch(null)).not.toContain(post);
+    expect(await signedOutSearch()).not.toContain(post);
   });
 
   it('the helpers, the word list and the matching are not reachable through REST', async () => {
@@ -101,13 +103,19 @@ describe('search walls', { timeout: 90_000 }, () => {
 
   it('injection-shaped queries are words, not SQL or patterns; page_size is capped', async () => {
     for (const query of [`${word}') or true --`, `${word}' union select 1 --`, `${word}|.*`, `${word}[a-z]*`, `${word}\\`]) {
-      const reply = await rawRest('POST', 'rpc/search_posts', null, { p_query: query, p_page_size: 50 });
+      const reply = await rawRest('POST', 'rpc/search_posts', reader.token, { p_query: query, p_page_size: 50 });
       expect(reply.status, query).toBe(200);
       expect(ids(reply.body), query).not.toContain(p.private);
     }
-    const big = await rawRest('POST', 'rpc/search_posts', null, { p_query: word, p_page_size: 1_000_000 });
+    const big = await rawRest('POST', 'rpc/search_posts', reader.token, { p_query: word, p_page_size: 1_000_000 });
     expect((big.body as SearchAnswer).page_size).toBe(50);
-    const bad = await rawRest('POST', 'rpc/search_posts', null, { p_query: '%%%' });
+    const bad = await rawRest('POST', 'rpc/search_posts', reader.token, { p_query: '%%%' });
     expect(bad.status).toBe(400);
+  });
+
+  it('anon may not call the RPCs through REST (signed out, the function is the door)', async () => {
+    for (const [name, args] of [['search_posts', { p_query: word }], ['trending_posts', {}], ['search_videos', { p_q: word }]] as const) {
+      expect((await rawRest('POST', `rpc/${name}`, null, args)).status, name).toBe(401);
+    }
   });
 });
