@@ -17,6 +17,7 @@ import { DEFAULT_ANON_KEY, DEFAULT_DB_PASSWORD, DEFAULT_JWT_SECRET } from '../lo
 import { findFreePort } from '../local/shared/ports.ts';
 import { authBenchmarks } from './auth.ts';
 import { contentBenchmarks } from './content.ts';
+import { searchBenchmarks } from './search.ts';
 import { printSdkBundleSizes } from './sdk-bundle.ts';
 import { uploadBenchmark } from './upload.ts';
 import { measure, type RunStats } from './stats.ts';
@@ -57,6 +58,7 @@ try {
     const content = await contentBenchmarks(apiUrl, dbUrl('supabase_admin'), SECONDS);
     printTable(content.rows, 'content benchmark: 1 client');
     for (const note of content.notes) console.log(note);
+    await searchBenchmarks(apiUrl, dbUrl('supabase_admin'), SECONDS);
   }
 } finally {
   await stack?.stop();

@@ -14,6 +14,7 @@ import { createNotificationsApi, type NotificationsApi } from './notifications.t
 import { createParentalApi, type ParentalApi } from './parental.ts';
 import { createPostInteractionsApi, type PostInteractionsApi } from './post-interactions.ts';
 import { createPostListsApi, type PostListsApi } from './post-lists.ts';
+import { createSearchApi, type SearchApi } from './search.ts';
 import { createPostTagsApi, type PostTagsApi } from './post-tags.ts';
 import { createPostsApi, type PostsApi } from './posts.ts';
 import { createProfilesApi, type ProfilesApi } from './profiles.ts';
@@ -63,6 +64,8 @@ export interface MarqueeNamespaces {
   moderation: ModerationApi;
   /** Videos (003): list, get, create, update, remove, like, stream, download, the creator dashboard; creators' resumable uploads, their status and its changes. */
   videos: VideosApi & VideoUploadsApi;
+  /** Search (posts, reels, videos with facets) and the trending list. */
+  search: SearchApi;
 }
 
 /** Builds one namespace from the shared typed client. */
@@ -88,6 +91,7 @@ const namespaces: { [K in keyof MarqueeNamespaces]: NamespaceFactory<MarqueeName
   creators: createCreatorsApi,
   moderation: createModerationApi,
   videos: (supabase) => ({ ...createVideosApi(supabase), ...createVideoUploadsApi(supabase) }),
+  search: createSearchApi,
 };
 
 /** The object {@link createMarquee} returns. */

@@ -120,6 +120,8 @@ export type {
 } from './forum.ts';
 export { createPostListsApi } from './post-lists.ts';
 export type { CommentPreview, PostAuthor, PostItem, PostListParams, PostListsApi } from './post-lists.ts';
+export { createSearchApi, VIDEO_QUALITIES, VIDEO_SEARCH_ORDERINGS } from './search.ts';
+export type { FacetCount, SearchApi, SearchPage, SearchParams, SearchResult, TrendingParams, VideoResult, VideoSearchPage, VideoSearchParams } from './search.ts';
 export { createReelsApi } from './reels.ts';
 export type { ReelItem, ReelsApi } from './reels.ts';
 export { createCreatorsApi } from './creators.ts';
