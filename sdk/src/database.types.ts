@@ -53,6 +53,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"creator_applications": {
+                  Row: {
+                    "application_status": string,"created_at": string,"id": number,"review_note": string | null,"reviewed_at": string | null,"status": Database["public"]['Enums']["creator_application_status"],"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "application_status"?: never,"created_at"?: string,"id"?: never,"review_note"?: string | null,"reviewed_at"?: string | null,"status"?: Database["public"]['Enums']["creator_application_status"],"user_id"?: string
+                  }
+                  Update: {
+                    "application_status"?: never,"created_at"?: string,"id"?: never,"review_note"?: string | null,"reviewed_at"?: string | null,"status"?: Database["public"]['Enums']["creator_application_status"],"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"follows": {
                   Row: {
                     "created_at": string,"followed_id": string,"follower_id": string
@@ -206,6 +220,34 @@ isOneToOne: false
       referencedRelation: "public_profiles"
       referencedColumns: ["id"]
     }
+                  ]
+                },"moderation_actions": {
+                  Row: {
+                    "action": string,"actor": string,"admin_id": string | null,"created_at": string,"details": NonNullable<Json>,"id": number,"note": string,"post_author_id": string | null,"post_id": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: never,"note"?: string,"post_author_id"?: string | null,"post_id"?: number | null
+                  }
+                  Update: {
+                    "action"?: string,"actor"?: string,"admin_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: never,"note"?: string,"post_author_id"?: string | null,"post_id"?: number | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"moderation_settings": {
+                  Row: {
+                    "auto_hide_threshold": number,"id": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auto_hide_threshold"?: number,"id"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "auto_hide_threshold"?: number,"id"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
                   ]
                 },"notification_preferences": {
                   Row: {
@@ -381,14 +423,14 @@ isOneToOne: false
                   ]
                 },"post_reports": {
                   Row: {
-                    "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id": string
+                    "created_at": string,"description": string,"id": number,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"state": Database["public"]['Enums']["report_state"],"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"description"?: string,"id"?: never,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"user_id"?: string
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id": number,"reason": Database["public"]['Enums']["report_reason"],"state"?: Database["public"]['Enums']["report_state"],"user_id"?: string
                   }
                   Update: {
-                    "created_at"?: string,"description"?: string,"id"?: never,"post_id"?: number,"reason"?: Database["public"]['Enums']["report_reason"],"user_id"?: string
+                    "created_at"?: string,"description"?: string,"id"?: never,"post_id"?: number,"reason"?: Database["public"]['Enums']["report_reason"],"state"?: Database["public"]['Enums']["report_state"],"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -587,11 +629,20 @@ isOneToOne: false
 "admin_unsuspend_user":
 { Args: { "p_reason"?: string,"p_user_id": string }; Returns: Json
                            },
+"apply_for_creator":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
 "cancel_friend_request":
 { Args: { "p_user_id": string }; Returns: Json
                            },
 "create_forum_post":
 { Args: { "p_content"?: string,"p_picture_names"?: (string)[] }; Returns: Json
+                           },
+"create_video":
+{ Args: { "p_video": Json }; Returns: Json
+                           },
+"creator_dashboard":
+{ Args: { "p_page"?: number,"p_page_size"?: number }; Returns: Json
                            },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
@@ -604,6 +655,9 @@ isOneToOne: false
                            },
 "delete_comment":
 { Args: { "p_comment_id": number }; Returns: undefined
+                           },
+"delete_video":
+{ Args: { "p_video_id": number }; Returns: Json
                            },
 "forum_feed":
 { Args: { "p_last_post_id"?: number }; Returns: Json
@@ -620,11 +674,20 @@ isOneToOne: false
 "get_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
+"get_video":
+{ Args: { "p_video_id": number }; Returns: Json
+                           },
 "hide_post":
 { Args: { "p_post_id": number }; Returns: Json
                            },
 "like_post":
 { Args: { "p_post_id": number }; Returns: Json
+                           },
+"like_video":
+{ Args: { "p_is_like": boolean,"p_video_id": number }; Returns: Json
+                           },
+"list_creator_applications":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_status"?: Database["public"]['Enums']["creator_application_status"] }; Returns: Json
                            },
 "list_post_comments":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_post_id": number }; Returns: Json
@@ -646,8 +709,20 @@ isOneToOne: false
 "list_user_posts":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_user_id": string }; Returns: Json
                            },
+"list_videos":
+{ Args: { "p_ordering"?: string,"p_page"?: number,"p_page_size"?: number,"p_search"?: string,"p_uploader"?: string,"p_visibility"?: string }; Returns: Json
+                           },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
+                           },
+"moderation_dismiss":
+{ Args: { "p_note"?: string,"p_post_id": number }; Returns: Json
+                           },
+"moderation_queue":
+{ Args: { "p_page"?: number,"p_page_size"?: number,"p_post_type"?: string,"p_reason"?: string,"p_state"?: string }; Returns: Json
+                           },
+"moderation_resolve":
+{ Args: { "p_note"?: string,"p_post_id": number,"p_suspend_author"?: boolean }; Returns: Json
                            },
 "record_post_view":
 { Args: { "p_post_id": number }; Returns: Json
@@ -657,6 +732,12 @@ isOneToOne: false
                            },
 "report_post":
 { Args: { "p_description"?: string,"p_post_id": number,"p_reason": string }; Returns: Json
+                           },
+"report_types":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"review_creator_application":
+{ Args: { "p_application_id": number,"p_decision": string,"p_note"?: string }; Returns: Json
                            },
 "search_posts":
 { Args: { "p_page"?: number,"p_page_size"?: number,"p_query": string }; Returns: Json
@@ -698,6 +779,9 @@ isOneToOne: false
 "set_post_tags":
 { Args: { "p_post_id": number,"p_tags": (string)[] }; Returns: (string)[]
                            },
+"start_video_upload":
+{ Args: { "p_allow_download"?: boolean,"p_category"?: string,"p_description"?: string,"p_mime_type": string,"p_post_type": Database["public"]['Enums']["post_type"],"p_require_premium"?: boolean,"p_size_bytes": number,"p_title": string,"p_visibility"?: Database["public"]['Enums']["post_visibility"] }; Returns: Json
+                           },
 "toggle_block":
 { Args: { "p_user_id": string }; Returns: Json
                            },
@@ -719,12 +803,24 @@ isOneToOne: false
 "update_own_profile":
 { Args: { "p_changes": Json }; Returns: Json
                            },
+"update_video":
+{ Args: { "p_changes": Json,"p_video_id": number }; Returns: Json
+                           },
+"video_download":
+{ Args: { "p_video_id": number }; Returns: Json
+                           },
+"video_stream":
+{ Args: { "p_video_id": number }; Returns: Json
+                           },
+"video_upload_status":
+{ Args: { "p_post_id": number }; Returns: Json
+                           },
 "withdraw_report":
 { Args: { "p_post_id": number }; Returns: undefined
                            }
           }
           Enums: {
-            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","upload_status": "uploading"|"processing"|"ready"|"failed"
+            "account_status": "active"|"deactivated"|"suspended"|"banned","app_role": "visitor"|"creator"|"admin","creator_application_status": "pending"|"approved"|"rejected","friend_request_status": "pending"|"accepted","notification_type": "general"|"follow"|"like"|"comment"|"new_event"|"event_reminder"|"mention"|"friend_request"|"friend_accepted","post_media_kind": "image"|"video"|"audio"|"document","post_type": "post"|"reel"|"video"|"youtube_video"|"youtube_reel","post_visibility": "public"|"unlisted"|"private","push_platform": "ios"|"android"|"web","report_reason": "spam"|"abuse"|"false"|"hate"|"nsfw"|"other","report_state": "open"|"resolved"|"dismissed","upload_status": "uploading"|"processing"|"ready"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -840,7 +936,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"upload_status": ["uploading", "processing", "ready", "failed"]
+            "account_status": ["active", "deactivated", "suspended", "banned"],"app_role": ["visitor", "creator", "admin"],"creator_application_status": ["pending", "approved", "rejected"],"friend_request_status": ["pending", "accepted"],"notification_type": ["general", "follow", "like", "comment", "new_event", "event_reminder", "mention", "friend_request", "friend_accepted"],"post_media_kind": ["image", "video", "audio", "document"],"post_type": ["post", "reel", "video", "youtube_video", "youtube_reel"],"post_visibility": ["public", "unlisted", "private"],"push_platform": ["ios", "android", "web"],"report_reason": ["spam", "abuse", "false", "hate", "nsfw", "other"],"report_state": ["open", "resolved", "dismissed"],"upload_status": ["uploading", "processing", "ready", "failed"]
           }
         }
 } as const
