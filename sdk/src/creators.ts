@@ -114,6 +114,15 @@ export interface CreatorsApi {
 
 const applicationStatus = z.enum(CREATOR_APPLICATION_STATUSES, { error: (issue) => invalidChoice(issue.input) }).optional();
 
+/**
+ * Builds `marquee.creators` over a typed supabase-js client.
+ *
+ * @example
+ * ```ts
+ * const creators = createCreatorsApi(createMarquee({ url, key }).supabase);
+ * await creators.apply();
+ * ```
+ */
 export function createCreatorsApi(supabase: MarqueeSupabaseClient): CreatorsApi {
   return {
     async apply() {

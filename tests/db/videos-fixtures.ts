@@ -50,6 +50,7 @@ export async function runAsWithPremium<T>(
 ): Promise<T> {
   await db.query('begin');
   try {
+    // Replaced only inside this transaction, which is rolled back: no other session ever sees it.
     await db.query(
       `create or replace function private.is_premium(p_user_id uuid) returns boolean language sql stable
        set search_path = '' as $fn$ select p_user_id = any ('${`{${premiumIds.join(',')}}`}'::uuid[]) $fn$`,
