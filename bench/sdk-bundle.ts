@@ -48,7 +48,7 @@ export async function bundleSize(source: string, dir: string = SDK_ESM, external
   }
   const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined)![0];
   let lazyGzipped = 0;
-  let code = new Uint8Array();
+  let code: Uint8Array = new Uint8Array();
   for (const file of result.outputFiles) {
     if (!file.path.endsWith('.js')) continue;
     if (file.path.endsWith(entry)) code = file.contents;
