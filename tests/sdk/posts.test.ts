@@ -1,48 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import type pg from 'pg';
-import { createMarquee, isMarqueeError, type Marquee } from '../../sdk/src/index.ts';
-import { createAccount, randomIp, sql, type TestUser } from '../functions/accounts.ts';
+import { createMarquee } from '../../sdk/src/index.ts';
+import { sql, type TestUser } from '../functions/accounts.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
 import { GIF, HTML, JPEG, PDF, PNG } from '../helpers/media-samples.ts';
 import { stored } from '../helpers/posts.ts';
+import { refusal, signedIn, type Signed } from './signed-in.ts';
 
 /** User journeys through `marquee.posts`: every type, files, edits, deletes, and bad input that changes nothing. */
-interface Signed {
-  marquee: Marquee;
-  user: TestUser;
-}
-
-async function signedIn(role: 'visitor' | 'creator' = 'visitor'): Promise<Signed> {
-  const user = await createAccount();
-  if (role !== 'visitor') await sql('update public.user_roles set role = $2 where user_id = $1', [user.id, role]);
-  const stack = stackEnv();
-  const marquee = createMarquee({
-    url: stack.url,
-    key: stack.anonKey,
-    options: {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: ws as never },
-      global: { headers: { 'X-Forwarded-For': randomIp() } },
-    },
-  });
-  const { error } = await marquee.supabase.auth.signInWithPassword({ email: user.email, password: user.password });
-  if (error) throw error;
-  return { marquee, user };
-}
-
-/** The error a call throws (a MarqueeError), or a failure when it succeeds. */
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarqueeError(error)) return { status: error.status, fields: error.fields, detail: error.detail };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 let db: pg.Client;
 let author: Signed;
 let reader: Signed;

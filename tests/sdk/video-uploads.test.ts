@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
-import { createMarquee, isMarqueeError, type Marquee, type VideoUploadStatus } from '../../sdk/src/index.ts';
+import { createMarquee, type Marquee, type VideoUploadStatus } from '../../sdk/src/index.ts';
 import { createAccount, randomIp, sql } from '../functions/accounts.ts';
 import { stackEnv } from '../helpers/env.ts';
 import { stored } from '../helpers/posts.ts';
 import { makeMp4 } from '../helpers/video-uploads.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { refusal } from './signed-in.ts';
 
 /**
  * The creator's journey through `marquee.videos`: uploadVideo sends a real MP4 in 6 MB TUS chunks
@@ -28,16 +29,6 @@ async function signedIn(role: 'visitor' | 'creator'): Promise<Marquee> {
   const { error } = await marquee.supabase.auth.signInWithPassword({ email: user.email, password: user.password });
   if (error) throw error;
   return marquee;
-}
-
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarqueeError(error)) return { status: error.status, fields: error.fields, detail: error.detail };
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 let creator: Marquee;

@@ -2,50 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import type pg from 'pg';
-import { createMarquee, isMarqueeError, type Marquee } from '../../sdk/src/index.ts';
-import { createAccount, randomIp, sql, type TestUser } from '../functions/accounts.ts';
+import { createMarquee } from '../../sdk/src/index.ts';
 import { connectAsPostgres } from '../helpers/db.ts';
 import { stackEnv } from '../helpers/env.ts';
 import { MP4 } from '../helpers/media-samples.ts';
+import { refusal, signedIn, type Signed } from './signed-in.ts';
 
 /**
  * Journeys through `marquee.videos` on the stack: a creator uploads a file, creates a video, edits it,
  * and others list, like, stream and download it; the refusals of 003 (403, 404, 400 fields); likes
  * counted right when many users like at once.
  */
-interface Signed {
-  marquee: Marquee;
-  user: TestUser;
-}
-
-async function signedIn(role: 'visitor' | 'creator' = 'visitor'): Promise<Signed> {
-  const user = await createAccount();
-  if (role !== 'visitor') await sql('update public.user_roles set role = $2 where user_id = $1', [user.id, role]);
-  const stack = stackEnv();
-  const marquee = createMarquee({
-    url: stack.url,
-    key: stack.anonKey,
-    options: {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: ws as never },
-      global: { headers: { 'X-Forwarded-For': randomIp() } },
-    },
-  });
-  const { error } = await marquee.supabase.auth.signInWithPassword({ email: user.email, password: user.password });
-  if (error) throw error;
-  return { marquee, user };
-}
-
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarqueeError(error)) return { status: error.status, fields: error.fields, detail: error.detail };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 /** Uploads the sample MP4 to the creator's folder of post-videos; its path. */
 async function uploadFile(who: Signed): Promise<string> {
   const path = `${who.user.id}/${randomUUID()}.mp4`;
