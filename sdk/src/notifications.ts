@@ -8,11 +8,12 @@
 import { z } from 'zod';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
 import type { Database, Tables } from './database.types.ts';
-import { MarqueeError, toMarqueeError, unwrap } from './errors.ts';
+import { toMarqueeError, unwrap } from './errors.ts';
 import { asDetail, currentUser, notFound, parseInput } from './internal.ts';
 import { paginate, type Page, type PageParams } from './pagination.ts';
 import type { DetailResult } from './results.ts';
 import { body, flag, id, notificationFilters, pushTokenBody, text } from './rules/index.ts';
+import { subscribeChannel } from './channels.ts';
 import { requireWebSocket } from './websocket.ts';
 
 /** A notification as the reference API lists it. */
@@ -278,20 +279,7 @@ export function createNotificationsApi(supabase: MarqueeSupabaseClient): Notific
         { event: 'INSERT', schema: 'public', table: 'notifications', filter: `user_id=eq.${user.id}` },
         (change) => onNotification(pickNotification(change.new as Tables<'notifications'>)),
       );
-      await new Promise<void>((resolve, reject) => {
-        channel.subscribe((status, error) => {
-          if (status === 'SUBSCRIBED') resolve();
-          else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
-            reject(new MarqueeError({ status: 503, code: 'realtime_unavailable', detail: error?.message ?? `Realtime subscription ${status.toLowerCase()}.` }));
-          }
-        });
-      }).catch(async (error: unknown) => {
-        await supabase.removeChannel(channel);
-        throw error;
-      });
-      return async () => {
-        await supabase.removeChannel(channel);
-      };
+      return subscribeChannel(supabase, channel);
     },
 
     async updatePreferences(flags) {

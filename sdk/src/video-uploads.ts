@@ -11,6 +11,7 @@
 import { MarqueeError, toMarqueeError } from './errors.ts';
 import { callRpc } from './rpc.ts';
 import type { MarqueeSupabaseClient } from './supabase-client.ts';
+import { subscribeChannel } from './channels.ts';
 import { requireWebSocket } from './websocket.ts';
 
 /** Storage's resumable uploads take 6 MB chunks. */
@@ -215,20 +216,7 @@ export function createVideoUploadsApi(supabase: MarqueeSupabaseClient): VideoUpl
         .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'posts', filter: `id=eq.${id}` }, (change) => {
           callback(statusOfRow(change.new as Record<string, unknown>));
         });
-      await new Promise<void>((resolve, reject) => {
-        channel.subscribe((status, error) => {
-          if (status === 'SUBSCRIBED') resolve();
-          else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
-            reject(new MarqueeError({ status: 503, code: 'realtime_unavailable', detail: error?.message ?? `Realtime subscription ${status.toLowerCase()}.` }));
-          }
-        });
-      }).catch(async (error: unknown) => {
-        await supabase.removeChannel(channel);
-        throw error;
-      });
-      return async () => {
-        await supabase.removeChannel(channel);
-      };
+      return subscribeChannel(supabase, channel);
     },
   };
 }
