@@ -19,7 +19,14 @@ export interface VideoProcessor {
 export async function startVideoProcessor(ctx: ServiceContext): Promise<VideoProcessor> {
   const log = ctx.log.child({ service: 'video-processor' });
   const api: ProcessorApi = { apiUrl: apiUrl(ctx.config), serviceRoleKey: ctx.config.serviceRoleKey };
-  const sql = postgres(dbUrl(ctx.config), { max: 1, onnotice: () => undefined, connection: { application_name: 'marquee-video-processor' } });
+  // fetch_types off: it only listens, and postgres.js leaves its type fetch's promise unhandled when
+  // a connection is cut mid-fetch (upstream issues 1192/1205), which would crash the stack on stop.
+  const sql = postgres(dbUrl(ctx.config), {
+    max: 1,
+    fetch_types: false,
+    onnotice: () => undefined,
+    connection: { application_name: 'marquee-video-processor' },
+  });
   let closed = false;
   let running: Promise<void> | undefined;
   let again = false;
