@@ -164,7 +164,9 @@ as $$
     ) order by u.ord), '[]')
   from unnest(p_ids, p_priorities) with ordinality u(id, priority, ord)
   join public.posts p on p.id = u.id
-  left join public.profiles a on a.id = p.created_by;
+  left join public.profiles a on a.id = p.created_by
+  -- The premium gate: the signed-out search runs as service_role, which no policy filters.
+  where not p.require_premium or p.created_by = auth.uid() or private.is_premium(auth.uid());
 $$;
 comment on function private.search_result_items(bigint[], integer[]) is '000 §11 search result items (created_by as the username, priority, trending_score, reels_data, user_profile).';
 revoke execute on function private.search_result_items(bigint[], integer[]) from public;

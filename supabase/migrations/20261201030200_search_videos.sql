@@ -23,7 +23,9 @@ as $$
       'trending_score', private.trending_score(p.like_count, p.comment_count, p.view_count, p.created_at)
     ) order by i.ord), '[]')
   from jsonb_array_elements(private.post_items(p_ids)) with ordinality i(item, ord)
-  join public.posts p on p.id = (i.item ->> 'id')::bigint;
+  join public.posts p on p.id = (i.item ->> 'id')::bigint
+  -- The premium gate, as in private.search_result_items.
+  where not p.require_premium or p.created_by = auth.uid() or private.is_premium(auth.uid());
 $$;
 comment on function private.video_search_items(bigint[]) is 'Post items with category, duration_seconds, video_quality, upload_status, allow_download, require_premium, trending_score.';
 revoke execute on function private.video_search_items(bigint[]) from public;

@@ -38,9 +38,9 @@ language sql
 immutable
 set search_path = ''
 as $$
-  select array['post-videos'];
+  select array['post-videos', 'creator-videos'];
 $$;
-comment on function private.video_buckets() is 'The storage buckets that hold uploaded reel and video files (posts.media_path).';
+comment on function private.video_buckets() is 'The storage buckets that hold reel and video files (posts.media_path): post-videos for files attached directly, creator-videos for resumable uploads.';
 grant execute on function private.video_buckets() to anon, authenticated, service_role;
 
 -- The storage read policy looks videos up by their file.
