@@ -27,7 +27,8 @@ create policy "moderation-hidden posts only for their author and admins" on publ
     or (select private.is_admin())
   );
 
--- Listable now also means not hidden by moderation.
+-- Listable now also means not hidden by moderation, and not premium-only: nobody but its author and
+-- admins sees such a post in a list until billing makes readers premium, so the counts leave it out.
 create or replace function private.count_inserted_listable_posts()
 returns trigger
 language plpgsql
@@ -37,7 +38,7 @@ as $$
 begin
   perform private.apply_listable_deltas(
     array(select n.post_type from new_rows n
-          where n.visibility = 'public' and n.author_active and n.moderation_hidden_at is null), '{}');
+          where n.visibility = 'public' and n.author_active and n.moderation_hidden_at is null and not n.require_premium), '{}');
   return null;
 end;
 $$;
@@ -51,14 +52,14 @@ as $$
 begin
   perform private.apply_listable_deltas(
     array(select n.post_type from new_rows n
-          where n.visibility = 'public' and n.author_active and n.moderation_hidden_at is null),
+          where n.visibility = 'public' and n.author_active and n.moderation_hidden_at is null and not n.require_premium),
     array(select o.post_type from old_rows o
-          where o.visibility = 'public' and o.author_active and o.moderation_hidden_at is null));
+          where o.visibility = 'public' and o.author_active and o.moderation_hidden_at is null and not o.require_premium));
   return null;
 end;
 $$;
 comment on function private.count_updated_listable_posts() is
-  'Statement trigger: moves the counters when an update changes visibility, author_active, moderation_hidden_at or post_type.';
+  'Statement trigger: moves the counters when an update changes visibility, author_active, moderation_hidden_at, require_premium or post_type.';
 
 create or replace function private.count_deleted_listable_posts()
 returns trigger
@@ -69,7 +70,7 @@ as $$
 begin
   perform private.apply_listable_deltas(
     '{}', array(select o.post_type from old_rows o
-                where o.visibility = 'public' and o.author_active and o.moderation_hidden_at is null));
+                where o.visibility = 'public' and o.author_active and o.moderation_hidden_at is null and not o.require_premium));
   return null;
 end;
 $$;
@@ -85,7 +86,7 @@ begin
   from (select c2.post_type, c2.slot, x.listable
         from private.post_list_counters c2
         left join (select p.post_type, count(*) as listable from public.posts p
-                   where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null
+                   where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium
                    group by p.post_type) x
           on x.post_type = c2.post_type and c2.slot = 0) n
   where n.post_type = c.post_type and n.slot = c.slot;
@@ -103,14 +104,14 @@ as $$
   from (
     select p.id from public.posts p
     where p.created_by = any ((select private.blocked_user_ids())::uuid[])
-      and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.post_type = any (p_types)
+      and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium and p.post_type = any (p_types)
     union
     select p.id from public.post_hides h join public.posts p on p.id = h.post_id
-    where h.user_id = auth.uid() and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null
+    where h.user_id = auth.uid() and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium
       and p.post_type = any (p_types)
     union
     select p.id from public.post_reports r join public.posts p on p.id = r.post_id
-    where r.user_id = auth.uid() and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null
+    where r.user_id = auth.uid() and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium
       and p.post_type = any (p_types)
   ) x;
 $$;

@@ -26,12 +26,12 @@ const TYPES = ['post', 'reel', 'video', 'youtube_video', 'youtube_reel'];
 
 /**
  * What a list may return to viewer $1 (null for anon), counted from the tables as `postgres`:
- * public posts of active authors not hidden by moderation, of the given types, without the viewer's blocks (either way),
+ * public posts of active authors not hidden by moderation nor premium-only, of the given types, without the viewer's blocks (either way),
  * hides and reports.
  */
 const REFERENCE_COUNT = `
   select count(*)::bigint as n from public.posts p
-  where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and p.post_type = any ($2::public.post_type[])
+  where p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium and p.post_type = any ($2::public.post_type[])
     and not exists (select 1 from public.blocks b
                     where (b.blocker_id = $1 and b.blocked_id = p.created_by) or (b.blocked_id = $1 and b.blocker_id = p.created_by))
     and not exists (select 1 from public.post_hides h where h.user_id = $1 and h.post_id = p.id)
@@ -86,7 +86,7 @@ describe('the counters', () => {
     const { rows } = await db.query(`
       select t.post_type::text,
         (select coalesce(sum(c.listable), 0) from private.post_list_counters c where c.post_type = t.post_type)::bigint as counted,
-        (select count(*) from public.posts p where p.post_type = t.post_type and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null)::bigint as real
+        (select count(*) from public.posts p where p.post_type = t.post_type and p.visibility = 'public' and p.author_active and p.moderation_hidden_at is null and not p.require_premium)::bigint as real
       from unnest(enum_range(null::public.post_type)) t(post_type)`);
     return rows.filter((r) => r.counted !== r.real);
   };
